@@ -1,0 +1,11 @@
+from .liris_accede_annotations import (OFFICIAL_SETS, AnnotationError,
+                                       load_films, load_ranking, load_sets)
+from .liris_accede_dataset import LIRISACCEDEDataset
+from .transforms import (ClipTooShortError, PackEmotionInputs,
+                         SegmentSampleFrames)
+
+__all__ = [
+    'AnnotationError', 'ClipTooShortError', 'LIRISACCEDEDataset',
+    'OFFICIAL_SETS', 'PackEmotionInputs', 'SegmentSampleFrames', 'load_films',
+    'load_ranking', 'load_sets'
+]

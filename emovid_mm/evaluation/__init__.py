@@ -1,0 +1,4 @@
+from .metrics import (DumpEmotionResults, EmotionRegressionMetric,
+                      regression_scores)
+
+__all__ = ['DumpEmotionResults', 'EmotionRegressionMetric', 'regression_scores']

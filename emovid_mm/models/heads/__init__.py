@@ -1,0 +1,3 @@
+from .emotion_regression_head import EmotionRegressionHead
+
+__all__ = ['EmotionRegressionHead']

@@ -1,0 +1,3 @@
+from .emotion_mse_loss import EmotionMSELoss
+
+__all__ = ['EmotionMSELoss']

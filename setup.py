@@ -1,0 +1,70 @@
+"""Install emovid_mm.
+
+The OpenMMLab requirements depend on what is installed already:
+
+* MMAction2: on a fresh machine, 1.1.0 from the registry (the 1.2.0 wheel
+  does not import: it lacks ``mmaction.models.localizers.drn``). A user who
+  installed MMAction2 1.1 or 1.2 (e.g. from source) keeps it.
+* mmcv: ``mmcv-lite`` (mmcv without the compiled ops, which none of these
+  models needs) unless the full ``mmcv`` is installed. MMAction2 1.1.0
+  asserts mmcv < 2.1.0.
+
+These checks see the installed packages only when the build is not
+isolated: with MMAction2 or mmcv installed by hand, run
+``pip install --no-build-isolation -e .``.
+
+torch is not pinned: install the build you want first (the README's
+commands install the CPU build of torch 2.13.0).
+"""
+from importlib.metadata import PackageNotFoundError, version
+
+from setuptools import find_packages, setup
+
+
+def installed(name: str) -> bool:
+    try:
+        version(name)
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+def openmmlab_requirements() -> list:
+    reqs = ['mmengine>=0.8.0,<1.0.0']
+    if installed('mmaction2'):
+        reqs.append('mmaction2>=1.1.0,<1.3.0')
+    else:
+        reqs.append('mmaction2==1.1.0')
+    if installed('mmcv'):
+        reqs.append('mmcv>=2.0.0rc4,<2.2.0')
+    else:
+        reqs.append('mmcv-lite>=2.0.0rc4,<2.1.0')
+    return reqs
+
+
+def readme() -> str:
+    with open('README.md', encoding='utf-8') as f:
+        return f.read()
+
+
+setup(
+    name='emovid_mm',
+    version='0.1.0',
+    description='Video-level valence/arousal regression for MMAction2 '
+    '(LIRIS-ACCEDE; C3D, R(2+1)D, TSN, ECO)',
+    long_description=readme(),
+    long_description_content_type='text/markdown',
+    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    python_requires='>=3.9',
+    install_requires=[
+        'torch>=2.5',
+        *openmmlab_requirements(),
+        'decord>=0.6.0',
+        'numpy',
+        'opencv-python',
+        'scipy',
+        'packaging',
+    ],
+    extras_require=dict(tests=['pytest>=7']),
+    license='Apache-2.0',
+    zip_safe=False)

@@ -1,0 +1,103 @@
+"""Train a model from a config, as MMAction2's ``tools/train.py`` does."""
+import argparse
+import os
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from emovid_mm.utils import prepare_config
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Train an emotion regressor')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--data-root',
+        help='the dataset folder, for the train, val and test splits')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
+        help='resume from the given checkpoint, or, with no value, from the '
+        'latest checkpoint in the work dir')
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='enable automatic-mixed-precision training')
+    parser.add_argument(
+        '--no-validate',
+        action='store_true',
+        help='do not evaluate checkpoints during training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the learning rate by the total batch size')
+    parser.add_argument('--seed', type=int, default=None, help='random seed')
+    parser.add_argument(
+        '--diff-rank-seed',
+        action='store_true',
+        help='use a different seed on each rank')
+    parser.add_argument(
+        '--deterministic',
+        action='store_true',
+        help='make cuDNN deterministic')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, as key=value pairs, e.g. '
+        'train_dataloader.batch_size=4')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Apply the command-line options to the config."""
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+        checkpoint = cfg.default_hooks.get('checkpoint')
+        if checkpoint is not None:
+            checkpoint.pop('save_best', None)
+            checkpoint.pop('rule', None)
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
+    if args.auto_scale_lr:
+        cfg.auto_scale_lr = dict(
+            cfg.get('auto_scale_lr') or dict(base_batch_size=8), enable=True)
+    randomness = dict(
+        cfg.get('randomness') or {},
+        diff_rank_seed=args.diff_rank_seed,
+        deterministic=args.deterministic)
+    if args.seed is not None:
+        randomness['seed'] = args.seed
+    cfg.randomness = randomness
+    return cfg
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = prepare_config(
+        Config.fromfile(args.config), args.config, args.work_dir,
+        args.data_root, args.cfg_options, args.launcher)
+    cfg = merge_args(cfg, args)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
