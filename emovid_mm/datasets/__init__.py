@@ -1,11 +1,12 @@
 from .liris_accede_annotations import (OFFICIAL_SETS, AnnotationError,
                                        load_films, load_ranking, load_sets)
 from .liris_accede_dataset import LIRISACCEDEDataset
+from .synthetic_liris import make_synthetic_liris
 from .transforms import (ClipTooShortError, PackEmotionInputs,
                          SegmentSampleFrames)
 
 __all__ = [
     'AnnotationError', 'ClipTooShortError', 'LIRISACCEDEDataset',
     'OFFICIAL_SETS', 'PackEmotionInputs', 'SegmentSampleFrames', 'load_films',
-    'load_ranking', 'load_sets'
+    'load_ranking', 'load_sets', 'make_synthetic_liris'
 ]

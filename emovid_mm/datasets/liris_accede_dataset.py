@@ -13,8 +13,9 @@ from .liris_accede_annotations import (OFFICIAL_SETS, AnnotationError,
 from .transforms.segment_sample_frames import ClipTooShortError
 
 TARGETS = ('valence', 'arousal')
-#: Errors that mean "this clip could not be read", as opposed to a bug.
-CLIP_READ_ERRORS = (DECORDError, OSError, ClipTooShortError)
+#: Errors that mean "this clip could not be read": decord raises a plain
+#: ``RuntimeError`` for a file it cannot open or decode.
+CLIP_READ_ERRORS = (DECORDError, RuntimeError, OSError, ClipTooShortError)
 
 
 @DATASETS.register_module()
@@ -57,8 +58,9 @@ class LIRISACCEDEDataset(BaseActionDataset):
         value_range (Sequence[float]): Allowed label range; LIRIS-ACCEDE's
             scale is 1-5.
         max_skipped_clips (int): In training, a clip that cannot be decoded is
-            logged and replaced by another one, at most this many times per
-            data worker; beyond that the run stops. In testing such a clip
+            logged (once) and replaced by a random other clip, each time it
+            comes up. Beyond this many distinct unreadable clips per data
+            worker the run stops. In testing such a clip
             always stops the run, so that no metric is computed on a subset.
         test_mode (bool): Whether the dataset is for validation or testing.
     """
@@ -105,7 +107,8 @@ class LIRISACCEDEDataset(BaseActionDataset):
         self.description_file = description_file
         self.value_range = tuple(value_range)
         self.max_skipped_clips = max_skipped_clips
-        self.skipped_clips: List[str] = []
+        #: Unreadable training clips and how often each was skipped.
+        self.skipped_clips: Dict[str, int] = {}
         if not osp.isdir(data_root):
             raise FileNotFoundError(
                 f'LIRIS-ACCEDE not found: `data_root` {osp.abspath(data_root)}'
@@ -233,14 +236,18 @@ class LIRISACCEDEDataset(BaseActionDataset):
                     f'Cannot read clip {filename}: {err}. Evaluation stops '
                     'rather than score a subset of the split; replace or '
                     're-extract the file.') from err
-            self.skipped_clips.append(filename)
-            MMLogger.get_current_instance().warning(
-                f'Skipping unreadable training clip {filename} ({err}); '
-                f'{len(self.skipped_clips)} skipped so far in this worker.')
+            if filename not in self.skipped_clips:
+                MMLogger.get_current_instance().warning(
+                    f'Skipping unreadable training clip {filename} ({err}); '
+                    f'{len(self.skipped_clips) + 1} clip(s) skipped so far '
+                    'in this worker.')
+            self.skipped_clips[filename] = (
+                self.skipped_clips.get(filename, 0) + 1)
             if len(self.skipped_clips) > self.max_skipped_clips:
                 raise RuntimeError(
                     f'{len(self.skipped_clips)} training clips could not be '
                     f'read (more than max_skipped_clips='
-                    f'{self.max_skipped_clips}): {self.skipped_clips[:10]}. '
-                    'Check the video files.') from err
+                    f'{self.max_skipped_clips}): '
+                    f'{sorted(self.skipped_clips)[:10]}. Check the video '
+                    'files.') from err
             return None

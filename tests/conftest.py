@@ -1,0 +1,74 @@
+import os.path as osp
+from pathlib import Path
+from typing import Dict, Iterable, Optional
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RANKING = 'LIRIS-ACCEDE-annotations/annotations/ACCEDEranking.txt'
+SETS = 'LIRIS-ACCEDE-annotations/annotations/ACCEDEsets.txt'
+DESCRIPTION = 'LIRIS-ACCEDE-data/ACCEDEdescription.xml'
+VIDEOS = 'LIRIS-ACCEDE-data/data'
+
+
+@pytest.fixture(scope='session', autouse=True)
+def mmaction_scope() -> None:
+    """Build transforms and models from MMAction2's registries, as the
+    runner does with ``default_scope='mmaction'``."""
+    from mmaction.utils import register_all_modules
+    register_all_modules(init_default_scope=True)
+
+
+@pytest.fixture(scope='session')
+def tiny_liris(tmp_path_factory) -> Path:
+    """Generated LIRIS-ACCEDE-shaped data: 8 films x 2 clips of 2-3 s,
+    32x64 pixels; 8 train (set 0), 4 val (set 2) and 4 test (set 1) clips
+    in the paper's splits."""
+    from emovid_mm.datasets import make_synthetic_liris
+    return make_synthetic_liris(
+        tmp_path_factory.mktemp('liris') / 'liris',
+        num_films=8,
+        clips_per_film=2,
+        duration_range=(2.0, 3.0),
+        frame_size=(32, 64),
+        seed=0)
+
+
+def write_liris(root: Path,
+                clips: Iterable[Dict],
+                ranking_lines: Optional[Iterable[str]] = None,
+                sets_lines: Optional[Iterable[str]] = None,
+                videos: bool = True) -> Path:
+    """Write hand-made LIRIS-ACCEDE annotation files (and empty clips).
+
+    Each clip is a dict with ``id``, ``set``, ``film`` and optionally
+    ``valence``, ``arousal``, ``vvar``, ``avar``. ``ranking_lines`` and
+    ``sets_lines`` replace the generated data lines when given.
+    """
+    clips = list(clips)
+    for sub in (RANKING, DESCRIPTION, osp.join(VIDEOS, 'x')):
+        (root / sub).parent.mkdir(parents=True, exist_ok=True)
+    name = 'ACCEDE{:05d}.mp4'.format
+    if ranking_lines is None:
+        ranking_lines = [
+            '\t'.join(
+                str(x) for x in (c['id'], name(c['id']), i, i,
+                                 c.get('valence', 2.5), c.get('arousal', 3.0),
+                                 c.get('vvar', 0.1), c.get('avar', 0.2)))
+            for i, c in enumerate(clips)
+        ]
+    if sets_lines is None:
+        sets_lines = [f'{c["id"]}\t{name(c["id"])}\t{c["set"]}' for c in clips]
+    (root / RANKING).write_text(
+        'id\tname\tvalenceRank\tarousalRank\tvalenceValue\tarousalValue\t'
+        'valenceVariance\tarousalVariance\n' + '\n'.join(ranking_lines) +
+        '\n')
+    (root / SETS).write_text('id\tname\tset\n' + '\n'.join(sets_lines) + '\n')
+    media = ''.join(f'<media><id>{c["id"]}</id><name>{name(c["id"])}</name>'
+                    f'<movie>{c["film"]}</movie></media>' for c in clips)
+    (root / DESCRIPTION).write_text(
+        f'<ACCEDEdescription>{media}</ACCEDEdescription>')
+    if videos:
+        for c in clips:
+            (root / VIDEOS / name(c['id'])).write_bytes(b'')
+    return root
