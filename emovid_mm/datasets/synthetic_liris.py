@@ -39,7 +39,8 @@ What drives the labels (the causes, all listed in ``synthetic_causes.csv``):
   around the frame and cuts redraw the layout from an unchanged
   distribution, so the distribution of every single-frame statistic (mean
   colour, brightness, contrast, shape count, size and sharpness) does not
-  depend on arousal; nothing blurs with motion.
+  depend on arousal; nothing blurs with motion. (mp4v coding leaves a faint
+  link, |r| < 0.1, between motion and the sharpness of decoded frames.)
 * nuisances independent of both labels: per-film style (background level,
   texture frequencies and contrast, shape count, size and kind, film grain),
   per-shot shape colours and positions, per-frame grain, and label noise.
@@ -228,7 +229,9 @@ def render_clip(clip: ClipSpec,
     """Yield the clip's RGB frames in order, as uint8 ``(t, H, W, 3)`` chunks.
 
     Each shot draws a new layout (texture phases, shapes) that moves at the
-    clip's speed; the whole clip shares one colour grade.
+    clip's speed; the whole clip shares one colour grade. ``frame_size`` is
+    ``(height, width)``; :func:`make_synthetic_liris` passes
+    ``clip_rng(seed, clip.id)`` as ``rng``.
     """
     height = frame_size[0]
     tint = TINT_COOL + (TINT_WARM - TINT_COOL) * (clip.warmth + 1) / 2
@@ -403,12 +406,11 @@ class _Shot:
             colours=_f32(rng.uniform(0.05, 0.95, (num_shapes, 3))))
 
     def render(self, t: np.ndarray) -> np.ndarray:
-        """Ungraded frames in [0, 1] at times ``t`` (seconds into the shot).
-
-        Returns a channel-first ``(3, T, H, W)`` RGB array.
+        """Ungraded RGB frames in [0, 1] at times ``t`` (seconds into shot).
 
         Gratings have whole cycles across the frame and shapes wrap around
         its edges, so translation leaves each frame's statistics unchanged.
+        Returns a channel-first ``(3, T, H, W)`` float32 array.
         """
         height, width = self.frame_size
         x = np.arange(width, dtype=np.float32)
@@ -444,16 +446,18 @@ def _sample_clip(rng: np.random.Generator, clip_id: int, film: int,
                  valence_mood: float, arousal_mood: float,
                  num_annotators: int,
                  variance_range: tuple[float, float]) -> ClipSpec:
-    """Draw one clip's causes, cuts and labels."""
+    """Draw one clip's causes, cuts and labels.
+
+    The realised cut rate, not the target drawn for it, drives arousal.
+    """
     num_frames = _frames(rng.uniform(*duration_range), fps)
     duration = num_frames / fps
     warmth, brightness = valence_mood + rng.uniform(-0.4, 0.4, 2)
-    speed, cut_level = (arousal_mood + rng.uniform(-0.4, 0.4, 2) + 1) / 2
+    speed, cut_target = (arousal_mood + rng.uniform(-0.4, 0.4, 2) + 1) / 2
     min_shot = max(1, _frames(MIN_SHOT, fps))
-    num_cuts = max(
-        0,
-        min(int(cut_level * MAX_CUT_RATE * duration + rng.random()),
-            num_frames // min_shot - 1))
+    expected_cuts = cut_target * MAX_CUT_RATE * duration
+    num_cuts = max(  # rounded up or down at random, keeping the mean
+        0, min(int(expected_cuts + rng.random()), num_frames // min_shot - 1))
     slack = num_frames - (num_cuts + 1) * min_shot
     shot_starts = (0, ) + tuple(
         int(s) for s in min_shot * np.arange(1, num_cuts + 1) +
@@ -499,14 +503,16 @@ def _check_args(num_films: int, clips_per_film: int,
                          'test, a quarter learning, a quarter validation), '
                          f'got {num_films!r}')
     if clips_per_film < 1:
-        raise ValueError(f'clips_per_film must be >= 1, got {clips_per_film!r}')
+        raise ValueError(
+            f'clips_per_film must be >= 1, got {clips_per_film!r}')
     if num_films * clips_per_film > 100_000:
         raise ValueError('at most 100000 clips fit the ACCEDE%05d names, got '
                          f'{num_films} x {clips_per_film}')
     if seed < 0:
         raise ValueError(f'seed must be >= 0, got {seed!r}')
     if num_annotators < 1:
-        raise ValueError(f'num_annotators must be >= 1, got {num_annotators!r}')
+        raise ValueError(
+            f'num_annotators must be >= 1, got {num_annotators!r}')
     if not 0 < fps < math.inf:
         raise ValueError(f'fps must be positive and finite, got {fps!r}')
     if len(duration_range) != 2 or not (

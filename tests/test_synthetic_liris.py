@@ -1,0 +1,336 @@
+"""Tests of the synthetic LIRIS-ACCEDE generator."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import decord
+import numpy as np
+import pytest
+
+from emovid_mm.datasets.synthetic_liris import (AROUSAL_RANGE, VALENCE_RANGE,
+                                                ClipSpec, FilmSpec, clip_rng,
+                                                make_synthetic_liris,
+                                                render_clip,
+                                                sample_liris_specs)
+
+REPO = Path(__file__).resolve().parents[1]
+ANNOTATIONS = Path('LIRIS-ACCEDE-annotations', 'annotations')
+DATA = Path('LIRIS-ACCEDE-data')
+RANKING_HEADER = ('id\tname\tvalenceRank\tarousalRank\tvalenceValue\t'
+                  'arousalValue\tvalenceVariance\tarousalVariance')
+# 40 films x 2 short clips: enough clips for the cause correlations.
+SMALL = dict(num_films=40, clips_per_film=2, duration_range=(2.0, 3.0),
+             frame_size=(48, 64), seed=0)
+NUM_CLIPS = SMALL['num_films'] * SMALL['clips_per_film']
+TINY = dict(num_films=4, clips_per_film=2, duration_range=(1.0, 1.5),
+            frame_size=(32, 40))
+LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline='') as f:
+        return list(csv.DictReader(f, delimiter='\t'))
+
+
+def read_xml(path: Path, root_tag: str) -> list[dict[str, str]]:
+    root = ET.parse(path).getroot()
+    assert root.tag == root_tag
+    return [{child.tag: child.text for child in media} for media in root]
+
+
+def decode(path: Path) -> np.ndarray:
+    reader = decord.VideoReader(str(path))
+    return reader.get_batch(range(len(reader))).asnumpy()
+
+
+def pearson(x: np.ndarray, y: np.ndarray) -> float:
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def render(clip: ClipSpec, film: FilmSpec) -> np.ndarray:
+    """All frames of a clip before encoding, as float RGB in 0-255."""
+    chunks = render_clip(clip, film, 25.0, (48, 64), clip_rng(0, clip.id))
+    return np.concatenate(list(chunks)).astype(np.float32)
+
+
+@pytest.fixture(scope='module')
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_synthetic_liris(tmp_path_factory.mktemp('liris'), **SMALL)
+
+
+@pytest.fixture(scope='module')
+def causes(root: Path) -> list[dict[str, str]]:
+    with (root / 'synthetic_causes.csv').open(newline='') as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope='module')
+def frame_stats(root: Path, causes: list[dict[str, str]]) -> dict:
+    """Per-clip statistics of the decoded frames, in 0-255 units."""
+    stats: dict[str, list[float]] = {'luma': [], 'red_blue': [], 'motion': []}
+    for row in causes:
+        frames = decode(root / DATA / 'data' / row['name']).astype(np.float32)
+        luma = frames @ LUMA
+        stats['luma'].append(luma.mean())
+        stats['red_blue'].append((frames[..., 0] - frames[..., 2]).mean())
+        stats['motion'].append(np.abs(np.diff(luma, axis=0)).mean())
+    return {key: np.array(value) for key, value in stats.items()}
+
+
+def test_layout_and_headers(root: Path) -> None:
+    files = {p.relative_to(root).as_posix() for p in root.rglob('*')
+             if p.is_file()}
+    videos = {
+        f'LIRIS-ACCEDE-data/data/ACCEDE{i:05d}.mp4' for i in range(NUM_CLIPS)
+    }
+    assert files == videos | {
+        'LIRIS-ACCEDE-data/ACCEDEdescription.xml',
+        'LIRIS-ACCEDE-data/ACCEDEmovies.xml',
+        'LIRIS-ACCEDE-annotations/annotations/ACCEDEranking.txt',
+        'LIRIS-ACCEDE-annotations/annotations/ACCEDEsets.txt',
+        'synthetic_causes.csv',
+    }
+    ranking = (root / ANNOTATIONS / 'ACCEDEranking.txt').read_text()
+    sets = (root / ANNOTATIONS / 'ACCEDEsets.txt').read_text()
+    assert ranking.splitlines()[0] == RANKING_HEADER
+    assert sets.splitlines()[0] == 'id\tname\tset'
+    assert len(ranking.splitlines()) == len(sets.splitlines()) == NUM_CLIPS + 1
+    header = (root / 'synthetic_causes.csv').read_text().splitlines()[0]
+    assert header.startswith('id,name,film,set,duration,num_frames,warmth,'
+                             'brightness,speed,num_cuts,cut_rate,'
+                             'valence_clean,arousal_clean')
+
+
+def test_ids_names_consistent(root: Path) -> None:
+    ranking = read_tsv(root / ANNOTATIONS / 'ACCEDEranking.txt')
+    sets = read_tsv(root / ANNOTATIONS / 'ACCEDEsets.txt')
+    description = read_xml(root / DATA / 'ACCEDEdescription.xml',
+                           'ACCEDEdescription')
+    expected = [(str(i), f'ACCEDE{i:05d}.mp4') for i in range(NUM_CLIPS)]
+    for rows in (ranking, sets, description):
+        assert [(r['id'], r['name']) for r in rows] == expected
+    assert list(description[0]) == [
+        'id', 'name', 'license', 'movie', 'start', 'end'
+    ]
+
+
+def test_movies_and_excerpts(root: Path) -> None:
+    movies = read_xml(root / DATA / 'ACCEDEmovies.xml', 'ACCEDEmovies')
+    description = read_xml(root / DATA / 'ACCEDEdescription.xml',
+                           'ACCEDEdescription')
+    assert list(movies[0]) == [
+        'movie', 'title', 'license', 'credits', 'genre', 'language', 'length',
+        'excerpts'
+    ]
+    assert len(movies) == SMALL['num_films']
+    per_movie = Counter(d['movie'] for d in description)
+    for movie in movies:
+        assert per_movie[movie['movie']] == int(movie['excerpts']) == 2
+        assert re.fullmatch(r'\d\d:[0-5]\d:[0-5]\d', movie['length'])
+        hours, minutes, seconds = map(int, movie['length'].split(':'))
+        length = (hours * 3600 + minutes * 60 + seconds) * 25
+        excerpts = sorted((int(d['start']), int(d['end']))
+                          for d in description
+                          if d['movie'] == movie['movie'])
+        assert 0 <= excerpts[0][0] and excerpts[-1][1] < length
+        assert all(s <= e < next_s for (s, e), (next_s, _) in zip(
+            excerpts, excerpts[1:]))
+
+
+def test_sets_split_films(root: Path) -> None:
+    sets = {r['id']: r['set'] for r in
+            read_tsv(root / ANNOTATIONS / 'ACCEDEsets.txt')}
+    film_sets: dict[str, set[str]] = {}
+    for d in read_xml(root / DATA / 'ACCEDEdescription.xml',
+                      'ACCEDEdescription'):
+        film_sets.setdefault(d['movie'], set()).add(sets[d['id']])
+    assert all(len(s) == 1 for s in film_sets.values())
+    films_per_set = Counter(s.pop() for s in film_sets.values())
+    assert films_per_set == {'0': 20, '1': 10, '2': 10}
+
+
+def test_ranks_values_variances(root: Path) -> None:
+    rows = read_tsv(root / ANNOTATIONS / 'ACCEDEranking.txt')
+    for dim, (low, high) in (('valence', VALENCE_RANGE),
+                             ('arousal', AROUSAL_RANGE)):
+        values = np.array([float(r[f'{dim}Value']) for r in rows])
+        ranks = np.array([int(r[f'{dim}Rank']) for r in rows])
+        variances = np.array([float(r[f'{dim}Variance']) for r in rows])
+        assert sorted(ranks) == list(range(len(rows)))
+        assert np.all(np.diff(values[np.argsort(ranks)]) >= 0)
+        assert np.all((low <= values) & (values <= high))
+        assert np.all((0.1 <= variances) & (variances <= 0.4))
+        assert values.std() > 0.2
+        assert all(re.fullmatch(r'\d\.\d{6}', r[f'{dim}Value']) for r in rows)
+
+
+def test_causes_match_annotations(root: Path,
+                                  causes: list[dict[str, str]]) -> None:
+    ranking = read_tsv(root / ANNOTATIONS / 'ACCEDEranking.txt')
+    for cause, rank in zip(causes, ranking):
+        assert cause['valence'] == rank['valenceValue']
+        assert cause['arousal'] == rank['arousalValue']
+        assert cause['valence_variance'] == rank['valenceVariance']
+    films, clips = sample_liris_specs(**{
+        k: v for k, v in SMALL.items() if k != 'frame_size'})
+    assert [c.name for c in clips] == [c['name'] for c in causes]
+    assert [f'{c.warmth:.6f}' for c in clips] == [c['warmth'] for c in causes]
+    assert [films[c.film].movie for c in clips] == [c['film'] for c in causes]
+
+
+def test_clean_labels_explain_published_labels() -> None:
+    _, clips = sample_liris_specs(num_films=64, clips_per_film=16)
+    for dim in ('valence', 'arousal'):
+        clean = np.array([getattr(c, f'{dim}_clean') for c in clips])
+        published = np.array([getattr(c, dim) for c in clips])
+        assert pearson(clean, published) > 0.95
+
+
+def test_decord_reads_every_clip(root: Path,
+                                 causes: list[dict[str, str]]) -> None:
+    description = read_xml(root / DATA / 'ACCEDEdescription.xml',
+                           'ACCEDEdescription')
+    for row, media in zip(causes, description):
+        reader = decord.VideoReader(str(root / DATA / 'data' / row['name']))
+        assert len(reader) == int(row['num_frames'])
+        assert len(reader) == int(media['end']) - int(media['start']) + 1
+        assert 2.0 * 25 - 1 <= len(reader) <= 3.0 * 25 + 1
+        assert abs(reader.get_avg_fps() - 25.0) < 0.01
+        assert reader[0].shape == (48, 64, 3)
+
+
+def test_deterministic_by_seed(tmp_path: Path) -> None:
+    roots = [
+        make_synthetic_liris(tmp_path / name, seed=seed, **TINY)
+        for name, seed in (('a', 7), ('b', 7), ('c', 8))
+    ]
+    texts = [
+        ANNOTATIONS / 'ACCEDEranking.txt', ANNOTATIONS / 'ACCEDEsets.txt',
+        DATA / 'ACCEDEdescription.xml', DATA / 'ACCEDEmovies.xml',
+        Path('synthetic_causes.csv')
+    ]
+    for name in texts:
+        assert (roots[0] / name).read_bytes() == (roots[1] / name).read_bytes()
+    for video in sorted((roots[0] / DATA / 'data').iterdir()):
+        same = roots[1] / DATA / 'data' / video.name
+        np.testing.assert_array_equal(decode(video), decode(same))
+    ranking = ANNOTATIONS / 'ACCEDEranking.txt'
+    assert (roots[0] / ranking).read_text() != (roots[2] / ranking).read_text()
+
+
+def test_valence_visible_in_single_frames(
+        causes: list[dict[str, str]], frame_stats: dict) -> None:
+    valence = np.array([float(c['valence']) for c in causes])
+    assert pearson(valence, frame_stats['red_blue']) > 0.8
+    assert pearson(valence, frame_stats['luma']) > 0.6
+    design = np.column_stack(
+        [np.ones_like(valence), frame_stats['red_blue'], frame_stats['luma']])
+    fit = design @ np.linalg.lstsq(design, valence, rcond=None)[0]
+    assert pearson(valence, fit) > 0.9
+
+
+def test_arousal_visible_in_motion_only(causes: list[dict[str, str]],
+                                        frame_stats: dict) -> None:
+    arousal = np.array([float(c['arousal']) for c in causes])
+    speed = np.array([float(c['speed']) for c in causes])
+    assert pearson(arousal, frame_stats['motion']) > 0.5
+    assert pearson(speed, frame_stats['motion']) > 0.6
+    # What single frames show beyond the valence causes says nothing either.
+    valence_causes = np.array([[1.0, float(c['warmth']),
+                                float(c['brightness'])] for c in causes])
+    for key in ('luma', 'red_blue'):
+        stat = frame_stats[key]
+        residual = stat - valence_causes @ np.linalg.lstsq(
+            valence_causes, stat, rcond=None)[0]
+        assert abs(pearson(arousal, stat)) < 0.35
+        assert abs(pearson(arousal, residual)) < 0.3
+
+
+def test_speed_changes_motion_not_frame_statistics() -> None:
+    films, clips = sample_liris_specs(num_films=4, clips_per_film=1,
+                                      duration_range=(4.0, 4.0))
+    for clip in clips:
+        still, fast = (render(replace(clip, speed=speed, shot_starts=(0, )),
+                              films[clip.film]) for speed in (0.0, 1.0))
+        np.testing.assert_array_equal(still[0], fast[0])
+        assert abs(still.mean() - fast.mean()) < 2
+        assert abs(still.std() - fast.std()) < 1
+        frame_means = fast.mean(axis=(1, 2, 3))
+        assert frame_means.max() - frame_means.min() < 5
+        still_motion, fast_motion = (np.abs(np.diff(f, axis=0)).mean()
+                                     for f in (still, fast))
+        assert fast_motion > 3 * still_motion
+
+
+def test_cuts_re_lay_out_the_scene() -> None:
+    films, clips = sample_liris_specs(num_films=4, clips_per_film=4,
+                                      duration_range=(4.0, 4.0))
+    cut_clips = [c for c in clips if c.num_cuts][:3]
+    assert cut_clips
+    for clip in cut_clips:
+        frames = render(replace(clip, speed=0.0), films[clip.film])
+        change = np.abs(np.diff(frames, axis=0)).mean(axis=(1, 2, 3))
+        largest = np.argsort(change)[::-1][:clip.num_cuts] + 1
+        assert sorted(largest) == list(clip.shot_starts[1:])
+        assert np.sort(change)[-clip.num_cuts] > 5 * np.median(change)
+
+
+@pytest.mark.parametrize('argument, value', [
+    ('num_films', 6),
+    ('num_films', 0),
+    ('clips_per_film', 0),
+    ('duration_range', (3.0, 2.0)),
+    ('duration_range', (0.0, 2.0)),
+    ('fps', 0.0),
+    ('frame_size', (47, 64)),
+    ('frame_size', (8, 8)),
+    ('frame_size', (32, 48)),
+    ('seed', -1),
+    ('num_annotators', 0),
+    ('annotator_variance_range', (0.0, 0.4)),
+])
+def test_bad_arguments_raise(tmp_path: Path, argument: str,
+                             value: object) -> None:
+    with pytest.raises(ValueError, match=re.escape(repr(value))):
+        make_synthetic_liris(tmp_path / 'out', **{argument: value})
+    assert not (tmp_path / 'out').exists()
+
+
+def test_refuses_non_empty_dir_without_overwrite(tmp_path: Path) -> None:
+    (tmp_path / 'notes.txt').write_text('keep me')
+    with pytest.raises(FileExistsError, match='overwrite'):
+        make_synthetic_liris(tmp_path, **TINY)
+    make_synthetic_liris(tmp_path, overwrite=True, **TINY)
+    with pytest.raises(FileExistsError):
+        make_synthetic_liris(tmp_path, **TINY)
+    smaller = dict(TINY, clips_per_film=1)
+    make_synthetic_liris(tmp_path, overwrite=True, **smaller)
+    assert len(list((tmp_path / DATA / 'data').iterdir())) == 4
+    assert (tmp_path / 'notes.txt').read_text() == 'keep me'
+
+
+def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = REPO / 'tools' / 'data' / 'make_synthetic_liris.py'
+    spec = importlib.util.spec_from_file_location('make_synthetic_liris',
+                                                  path)
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    out_dir = tmp_path / 'cli'
+    cli.main([
+        '--out-dir', str(out_dir), '--num-films', '4', '--clips-per-film',
+        '1', '--min-duration', '1', '--max-duration', '1.2', '--height', '32',
+        '--width', '40', '--seed', '3'
+    ])
+    printed = capsys.readouterr().out
+    assert f'Wrote 4 synthetic clips from 4 films to {out_dir}' in printed
+    assert 'test (set 0): 2 clips' in printed
+    assert 'learning (set 1): 1 clips' in printed
+    assert 'validation (set 2): 1 clips' in printed
+    with pytest.raises(SystemExit):
+        cli.main(['--out-dir', str(out_dir)])
