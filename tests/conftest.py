@@ -22,8 +22,9 @@ def mmaction_scope() -> None:
 @pytest.fixture(scope='session')
 def tiny_liris(tmp_path_factory) -> Path:
     """Generated LIRIS-ACCEDE-shaped data: 8 films x 2 clips of 2-3 s,
-    32x64 pixels; 8 train (set 0), 4 val (set 2) and 4 test (set 1) clips
-    in the paper's splits."""
+    32x64 pixels: 8 clips in set 0 (official test, the paper's training
+    split), 4 in set 1 (official learning, the paper's test split) and 4 in
+    set 2 (validation)."""
     from emovid_mm.datasets import make_synthetic_liris
     return make_synthetic_liris(
         tmp_path_factory.mktemp('liris') / 'liris',
