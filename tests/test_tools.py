@@ -30,7 +30,7 @@ def run(*args, check=True):
 
 def train(work_dir, data_root, *args):
     return run('tools/train.py', CONFIG, '--work-dir', str(work_dir),
-               '--data-root', str(data_root), '--seed', '0', *args)
+               '--data-root', str(data_root), *args)
 
 
 @pytest.fixture(scope='module')
@@ -80,6 +80,30 @@ def test_test_cli_prints_metrics_and_dumps_predictions(trained, tiny_liris):
         assert metrics[f'{target}/pearson_p'] == pytest.approx(p, abs=1e-4)
         assert metrics[f'{target}/mse'] == pytest.approx(
             np.mean((pred - true)**2), abs=1e-4)
+
+
+def test_distributed_test_on_cpus_scores_every_clip_once(
+        trained, tiny_liris, tmp_path):
+    """3 processes share 4 test clips (the sampler pads to 6): the scores
+    must be those of the single-process run."""
+    work_dir, _ = trained
+    args = [
+        CONFIG,
+        str(work_dir / 'epoch_2.pth'), '--data-root',
+        str(tiny_liris), '--work-dir'
+    ]
+    run('tools/test.py', *args, str(tmp_path / 'single'))
+    env = dict(os.environ, PYTHON=sys.executable, PORT='29517')
+    proc = subprocess.run(
+        ['bash', 'tools/dist_test.sh', args[0], args[1], '3', *args[2:],
+         str(tmp_path / 'dist')],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    single = metrics_json(tmp_path / 'single')
+    dist = metrics_json(tmp_path / 'dist')
+    for key in ('valence/mse', 'valence/pearson_r', 'arousal/pearson_p'):
+        assert dist[key] == pytest.approx(single[key], abs=1e-5), key
+    assert re.search(r'^valence \|.*\| 4$', proc.stdout, re.M)
 
 
 def test_test_cli_evaluates_another_split(trained, tiny_liris):

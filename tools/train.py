@@ -79,12 +79,12 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.auto_scale_lr:
         cfg.auto_scale_lr = dict(
             cfg.get('auto_scale_lr') or dict(base_batch_size=8), enable=True)
-    randomness = dict(
-        cfg.get('randomness') or {},
-        diff_rank_seed=args.diff_rank_seed,
-        deterministic=args.deterministic)
+    randomness = dict(seed=None)
+    randomness.update(cfg.get('randomness') or {})
     if args.seed is not None:
         randomness['seed'] = args.seed
+    randomness.update(
+        diff_rank_seed=args.diff_rank_seed, deterministic=args.deterministic)
     cfg.randomness = randomness
     return cfg
 

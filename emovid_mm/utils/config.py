@@ -3,6 +3,7 @@ import os.path as osp
 from typing import Optional
 
 import torch
+import torch.distributed as torch_dist
 from mmengine.config import Config
 
 
@@ -13,11 +14,8 @@ def prepare_config(cfg: Config, config_path: str, work_dir: Optional[str],
     ``--launcher``.
 
     ``--data-root`` replaces the ``data_root`` of the datasets of all
-    dataloaders; ``--cfg-options`` are applied after it.
-
-    The work dir defaults to ``work_dirs/<config name>``, as in MMAction2.
-    Without a GPU, distributed runs use the ``gloo`` backend instead of the
-    configured one (usually ``nccl``, which needs GPUs).
+    dataloaders; ``--cfg-options`` are applied after it. The work dir
+    defaults to ``work_dirs/<config name>``, as in MMAction2.
     """
     if data_root is not None:
         cfg.data_root = data_root
@@ -33,6 +31,23 @@ def prepare_config(cfg: Config, config_path: str, work_dir: Optional[str],
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(config_path))[0])
-    if launcher != 'none' and not torch.cuda.is_available():
-        cfg.env_cfg.setdefault('dist_cfg', dict()).backend = 'gloo'
+    if launcher == 'pytorch' and not torch.cuda.is_available():
+        setup_cpu_distributed(cfg)
     return cfg
+
+
+def setup_cpu_distributed(cfg: Config) -> None:
+    """Run a ``torchrun`` job on CPUs.
+
+    MMEngine 0.10 starts distributed jobs with ``torch.cuda.set_device`` and
+    wraps the model with GPU device ids. Without GPUs, start the process
+    group here with the ``gloo`` backend (MMEngine then skips its own start)
+    and let ``DistributedDataParallel`` run on the CPU.
+    """
+    if not torch_dist.is_initialized():
+        torch_dist.init_process_group(backend='gloo')
+    wrapper = dict(
+        type='MMDistributedDataParallel', broadcast_buffers=False)
+    wrapper.update(cfg.get('model_wrapper_cfg') or {})
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
