@@ -282,11 +282,6 @@ def test_allowlist_does_not_leak_into_global_state(ckpt_path):
         torch.load(ckpt_path, weights_only=True)
 
 
-@pytest.mark.xfail(
-    reason='load_local_checkpoint uses torch.serialization.safe_globals, '
-    'whose exit removes every listed global, also those that were already '
-    'allowlisted with add_safe_globals before the call',
-    strict=True)
 def test_previously_allowlisted_globals_stay_allowed(ckpt_path, tmp_path):
     before = safe_globals_now()
     array_path = tmp_path / 'array.pth'
@@ -358,12 +353,6 @@ def test_function_reached_through_getattr_is_not_called(tmp_path):
     assert marker.exists()
 
 
-@pytest.mark.xfail(
-    reason='load_local_checkpoint keeps only the line of the torch error '
-    'that contains "WeightsUnpickler error"; for a refused REDUCE torch '
-    'puts the actual reason on the following lines, so the message ends '
-    'with "...WeightsUnpickler error:" and drops it',
-    strict=True)
 def test_refusal_message_keeps_torchs_reason(tmp_path):
     path = tmp_path / 'getattr.pth'
     save_with(path,

@@ -56,20 +56,32 @@ def load_local_checkpoint(filename: str,
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'Checkpoint {filename} can not be found.')
+    # Leaving ``safe_globals`` removes what it added: add only what is not
+    # allowed already, so that the user's own allowlist stays intact.
+    allowed = torch.serialization.get_safe_globals()
+    extra = [g for g in CHECKPOINT_SAFE_GLOBALS if g not in allowed]
     try:
-        with torch.serialization.safe_globals(CHECKPOINT_SAFE_GLOBALS):
+        with torch.serialization.safe_globals(extra):
             return torch.load(
                 filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
-        reason = next((line.strip() for line in str(err).splitlines()
-                       if 'WeightsUnpickler error' in line), str(err))
         raise UnsafeCheckpointError(
-            f'Refusing to load checkpoint {filename}: it holds a pickled '
-            'object that is not part of an MMEngine checkpoint, and loading '
-            'it could run arbitrary code. Only load checkpoints you trust; '
-            'to use such a file, re-save just its tensors (its '
-            '"state_dict") in a trusted environment. torch.load said: '
-            f'{reason}') from None
+            f'Refusing to load checkpoint {filename}: it is not a torch file, '
+            'or it pickles objects beyond those of an MMEngine checkpoint, '
+            'and loading those could run arbitrary code. Only load '
+            'checkpoints you trust; to use such a file, re-save just its '
+            'tensors (its "state_dict") in a trusted environment. '
+            'torch.load said: '
+            f'{_unpickler_reason(err)}') from None
+
+
+def _unpickler_reason(err: Exception) -> str:
+    """The part of torch's refusal that says what was refused."""
+    text = str(err)
+    start = text.find('WeightsUnpickler error')
+    if start >= 0:
+        text = text[start:].split('Check the documentation of torch.load')[0]
+    return ' '.join(text.split())
 
 
 def register_safe_checkpoint_loader() -> None:
