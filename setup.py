@@ -16,29 +16,35 @@ isolated: with MMAction2 or mmcv installed by hand, run
 torch is not pinned: install the build you want first (the README's
 commands install the CPU build of torch 2.13.0).
 """
+import re
 from importlib.metadata import PackageNotFoundError, version
+from typing import List, Optional, Tuple
 
 from setuptools import find_packages, setup
 
 
-def installed(name: str) -> bool:
+def installed_version(name: str) -> Optional[Tuple[int, ...]]:
+    """The (major, minor) of an installed distribution, or None."""
     try:
-        version(name)
+        text = version(name)
     except PackageNotFoundError:
-        return False
-    return True
+        return None
+    return tuple(int(x) for x in re.findall(r'\d+', text)[:2])
 
 
-def openmmlab_requirements() -> list:
+def openmmlab_requirements() -> List[str]:
     reqs = ['mmengine>=0.8.0,<1.0.0']
-    if installed('mmaction2'):
+    mmaction = installed_version('mmaction2')
+    if mmaction:
         reqs.append('mmaction2>=1.1.0,<1.3.0')
     else:
         reqs.append('mmaction2==1.1.0')
-    if installed('mmcv'):
-        reqs.append('mmcv>=2.0.0rc4,<2.2.0')
+    # The mmcv versions that MMAction2 accepts: < 2.1.0 (1.1), < 2.2.0 (1.2).
+    mmcv_bound = '<2.2.0' if mmaction and mmaction >= (1, 2) else '<2.1.0'
+    if installed_version('mmcv'):
+        reqs.append(f'mmcv>=2.0.0rc4,{mmcv_bound}')
     else:
-        reqs.append('mmcv-lite>=2.0.0rc4,<2.1.0')
+        reqs.append(f'mmcv-lite>=2.0.0rc4,{mmcv_bound}')
     return reqs
 
 

@@ -108,15 +108,15 @@ class EmotionRegressionHead(BaseModule):
             MSE of each target as ``mse_{target}``.
         """
         preds = self.predict_values(feats, len(data_samples), **kwargs)
-        targets = torch.stack([s.gt_values for s in data_samples]).to(preds)
-        if targets.shape != preds.shape:
+        truth = torch.stack([s.gt_values for s in data_samples]).to(preds)
+        if truth.shape != preds.shape:
             raise ValueError(
                 f'The head predicts {self.targets} but the samples carry '
-                f'{targets.shape[1]} value(s); give the head and the dataset '
+                f'{truth.shape[1]} value(s); give the head and the dataset '
                 'the same `targets`.')
-        losses = dict(loss_mse=self.loss_module(preds, targets))
+        losses = dict(loss_mse=self.loss_module(preds, truth))
         with torch.no_grad():
-            per_target = ((preds - targets)**2).mean(0)
+            per_target = ((preds - truth)**2).mean(0)
         for name, value in zip(self.targets, per_target):
             losses[f'mse_{name}'] = value
         return losses
