@@ -1,20 +1,15 @@
 """Train a model from a config, as MMAction2's ``tools/train.py`` does."""
 import argparse
-import os
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
-from emovid_mm.utils import prepare_config
+from emovid_mm.utils import add_runner_args, load_config
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train an emotion regressor')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='the dir to save logs and models')
-    parser.add_argument(
-        '--data-root',
-        help='the dataset folder, for the train, val and test splits')
     parser.add_argument(
         '--resume',
         nargs='?',
@@ -43,22 +38,8 @@ def parse_args() -> argparse.Namespace:
         '--deterministic',
         action='store_true',
         help='make cuDNN deterministic')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, as key=value pairs, e.g. '
-        'train_dataloader.batch_size=4')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_runner_args(parser)
+    return parser.parse_args()
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
@@ -91,10 +72,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = prepare_config(
-        Config.fromfile(args.config), args.config, args.work_dir,
-        args.data_root, args.cfg_options, args.launcher)
-    cfg = merge_args(cfg, args)
+    cfg = merge_args(load_config(args), args)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

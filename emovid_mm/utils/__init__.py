@@ -1,4 +1,4 @@
-from .config import prepare_config
+from .config import add_runner_args, load_config, prepare_config
 from .versions import check_versions
 
-__all__ = ['check_versions', 'prepare_config']
+__all__ = ['add_runner_args', 'check_versions', 'load_config', 'prepare_config']

@@ -1,10 +1,44 @@
-"""Config handling shared by ``tools/train.py`` and ``tools/test.py``."""
+"""Command-line handling shared by ``tools/train.py`` and ``tools/test.py``."""
+import argparse
+import os
 import os.path as osp
 from typing import Optional
 
 import torch
 import torch.distributed as torch_dist
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
+
+
+def add_runner_args(parser: argparse.ArgumentParser) -> None:
+    """Add the options both tools share with MMAction2's: ``--work-dir``,
+    ``--cfg-options``, ``--launcher``, ``--local_rank``, plus
+    ``--data-root``."""
+    parser.add_argument(
+        '--work-dir', help='the dir to save logs, metrics and checkpoints')
+    parser.add_argument(
+        '--data-root',
+        help='the dataset folder, for the train, val and test splits')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, as key=value pairs, e.g. '
+        'train_dataloader.batch_size=4')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """Read ``args.config`` and apply the options of
+    :func:`add_runner_args`."""
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return prepare_config(
+        Config.fromfile(args.config), args.config, args.work_dir,
+        args.data_root, args.cfg_options, args.launcher)
 
 
 def prepare_config(cfg: Config, config_path: str, work_dir: Optional[str],

@@ -33,35 +33,25 @@ test_pipeline = [
 ]
 
 
-def _split(name, pipeline, test_mode):
+def _loader(split, pipeline, test_mode):
     return dict(
-        type=dataset_type,
-        data_root=data_root,
-        split=name,
-        splits=splits,
-        targets=targets,
-        pipeline=pipeline,
-        test_mode=test_mode)
+        batch_size=8,
+        num_workers=2,
+        persistent_workers=True,
+        sampler=dict(type='DefaultSampler', shuffle=not test_mode),
+        dataset=dict(
+            type=dataset_type,
+            data_root=data_root,
+            split=split,
+            splits=splits,
+            targets=targets,
+            pipeline=pipeline,
+            test_mode=test_mode))
 
 
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=_split('train', train_pipeline, False))
-val_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=_split('val', test_pipeline, True))
-test_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=_split('test', test_pipeline, True))
+train_dataloader = _loader('train', train_pipeline, test_mode=False)
+val_dataloader = _loader('val', test_pipeline, test_mode=True)
+test_dataloader = _loader('test', test_pipeline, test_mode=True)
 
 val_evaluator = dict(type='EmotionRegressionMetric')
 test_evaluator = val_evaluator
