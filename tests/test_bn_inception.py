@@ -50,6 +50,17 @@ def copy_into(target: BNInception, source: BNInception) -> BNInception:
     return target
 
 
+@pytest.fixture(scope='module', autouse=True)
+def one_thread():
+    """Run on one thread: as fast for these small inputs on an idle
+    machine, and ten times faster while another process keeps a core busy
+    (two OpenMP threads then spin on each other)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope='module')
 def full() -> BNInception:
     torch.manual_seed(0)
