@@ -1,0 +1,3 @@
+from .recognizer_eco import RecognizerECO
+
+__all__ = ['RecognizerECO']
