@@ -1,0 +1,34 @@
+# R(2+1)D-18 from scratch: MMAction2's ResNet2Plus1d as in its R(2+1)D-34
+# Kinetics config (no temporal stride before layer2, then halving time in
+# layers 2-4), at depth 18 and with plain BN3d instead of SyncBN. Every
+# (2+1)D convolution has batch norm and ReLU. 8 x 224 x 224 clips give
+# 512 x 1 x 7 x 7 features, averaged by the emotion regression head.
+model = dict(
+    type='Recognizer3D',
+    backbone=dict(
+        type='ResNet2Plus1d',
+        depth=18,
+        pretrained=None,
+        pretrained2d=False,
+        norm_eval=False,
+        conv_cfg=dict(type='Conv2plus1d'),
+        norm_cfg=dict(type='BN3d', requires_grad=True, eps=1e-3),
+        conv1_kernel=(3, 7, 7),
+        conv1_stride_t=1,
+        pool1_stride_t=1,
+        inflate=(1, 1, 1, 1),
+        spatial_strides=(1, 2, 2, 2),
+        temporal_strides=(1, 2, 2, 2),
+        zero_init_residual=False),
+    cls_head=dict(
+        type='EmotionRegressionHead',
+        in_channels=512,
+        targets=('valence', 'arousal'),
+        dropout_ratio=0.5,
+        output_offset=3.0,
+        loss=dict(type='EmotionMSELoss')),
+    data_preprocessor=dict(
+        type='ActionDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        format_shape='NCTHW'))
