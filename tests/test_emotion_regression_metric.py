@@ -182,15 +182,19 @@ def test_compute_metrics_keys_and_values():
             (metrics[f'valence/{key}'] + metrics[f'arousal/{key}']) / 2)
 
 
-def test_single_target_has_no_mean_keys():
+def test_single_target_mean_keys_equal_the_target():
+    """One checkpoint rule (``save_best='mean/pearson_r'``) fits every
+    config, single-target ones included."""
     metric = make_metric(targets=('arousal', ))
     metric.process({}, [as_dict([p[1]], [t[1]]) for p, t in zip(PRED, TRUE)])
     metrics = metric.compute_metrics(metric.results)
     assert set(metrics) == {
         'arousal/mse', 'arousal/rmse', 'arousal/pearson_r',
-        'arousal/pearson_p'
+        'arousal/pearson_p', 'mean/mse', 'mean/rmse', 'mean/pearson_r'
     }
     assert metrics['arousal/mse'] == pytest.approx(4.5 / 6)
+    for key in ('mse', 'rmse', 'pearson_r'):
+        assert metrics[f'mean/{key}'] == metrics[f'arousal/{key}']
 
 
 def test_target_names_default_without_dataset_meta():

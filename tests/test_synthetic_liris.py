@@ -263,7 +263,8 @@ def test_speed_changes_motion_not_frame_statistics() -> None:
         assert abs(still.std() - fast.std()) < 1
         frame_means = fast.mean(axis=(1, 2, 3))
         assert frame_means.max() - frame_means.min() < 5
-        still_motion, fast_motion = (np.abs(np.diff(f, axis=0)).mean()
+        # Frames 0.2 s apart, as in the paper's 5 fps clips.
+        still_motion, fast_motion = (np.abs(np.diff(f[::5], axis=0)).mean()
                                      for f in (still, fast))
         assert fast_motion > 3 * still_motion
 

@@ -34,8 +34,9 @@ class EmotionRegressionMetric(BaseMetric):
 
     Scores are computed once over every sample of the split, gathered from
     all ranks, never averaged over batches or ranks. The keys are
-    ``{target}/{score}`` (e.g. ``valence/pearson_r``) and, with several
-    targets, ``mean/{score}``, the mean over targets. For
+    ``{target}/{score}`` (e.g. ``valence/pearson_r``) and ``mean/{score}``,
+    the mean over the targets (with one target, its own score), so that one
+    ``save_best='mean/pearson_r'`` fits every config. For
     ``CheckpointHook(save_best=...)`` use ``rule='greater'`` with
     ``pearson_r`` and ``rule='less'`` with ``mse`` / ``rmse``.
 
@@ -75,10 +76,9 @@ class EmotionRegressionMetric(BaseMetric):
             for key, value in regression_scores(pred[:, i],
                                                 true[:, i]).items():
                 metrics[f'{name}/{key}'] = value
-        if len(names) > 1:
-            for key in ('mse', 'rmse', 'pearson_r'):
-                metrics[f'mean/{key}'] = float(
-                    np.mean([metrics[f'{n}/{key}'] for n in names]))
+        for key in ('mse', 'rmse', 'pearson_r'):
+            metrics[f'mean/{key}'] = float(
+                np.mean([metrics[f'{n}/{key}'] for n in names]))
         MMLogger.get_current_instance().info(
             '\n' + format_table(metrics, names, len(results)))
         return metrics

@@ -1,0 +1,7 @@
+# TSN (r50) on LIRIS-ACCEDE, valence only.
+_base_ = ['./tsn_r50_1xb8-1x1x8-5fps-30e_liris-accede-rgb.py']
+targets = ('valence', )
+model = dict(cls_head=dict(targets=targets))
+train_dataloader = dict(dataset=dict(targets=targets))
+val_dataloader = dict(dataset=dict(targets=targets))
+test_dataloader = dict(dataset=dict(targets=targets))
