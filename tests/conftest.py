@@ -21,7 +21,7 @@ def mmaction_scope() -> None:
 
 @pytest.fixture(scope='session')
 def tiny_liris(tmp_path_factory) -> Path:
-    """Generated LIRIS-ACCEDE-shaped data: 8 films x 2 clips of 2-3 s,
+    """Generated LIRIS-ACCEDE-shaped data: 8 films x 2 clips of 3-4 s,
     32x64 pixels: 8 clips in set 0 (official test, the paper's training
     split), 4 in set 1 (official learning, the paper's test split) and 4 in
     set 2 (validation)."""
@@ -30,7 +30,7 @@ def tiny_liris(tmp_path_factory) -> Path:
         tmp_path_factory.mktemp('liris') / 'liris',
         num_films=8,
         clips_per_film=2,
-        duration_range=(2.0, 3.0),
+        duration_range=(3.0, 4.0),
         frame_size=(32, 64),
         seed=0)
 

@@ -1,0 +1,90 @@
+"""Every config of configs/: its model runs forward and backward at the
+config's own input size, and tools/train.py trains it for one iteration on
+tiny generated data."""
+import re
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmengine.config import Config
+
+from conftest import REPO
+
+CONFIGS = sorted(
+    p for p in (REPO / 'configs').rglob('*.py') if '_base_' not in p.parts)
+
+
+def name(path: Path) -> str:
+    return str(path.relative_to(REPO / 'configs'))
+
+
+def clip_shape(cfg: Config) -> tuple:
+    """``(frames, height, width)`` the config's test pipeline produces."""
+    steps = {t['type']: t for t in cfg.test_dataloader.dataset.pipeline}
+    sampler = steps['SegmentSampleFrames']
+    height, width = steps['Resize']['scale'][::-1]
+    return sampler['num_segments'] * sampler.get('clip_len', 1), height, width
+
+
+def distinct_models():
+    """One config per distinct model and input size."""
+    seen = {}
+    for path in CONFIGS:
+        cfg = Config.fromfile(path)
+        key = (repr(cfg.model), clip_shape(cfg))
+        seen.setdefault(key, path)
+    return sorted(seen.values())
+
+
+def test_every_config_is_found():
+    assert len(CONFIGS) >= 30
+    assert {name(p) for p in CONFIGS} >= {
+        'c3d_liris.py', 'r2plus1d_liris.py', 'tsn_liris.py',
+        'eco_lite_liris.py', 'eco_full_liris.py', 'demo_liris.py'
+    }
+
+
+@pytest.mark.parametrize('path', distinct_models(), ids=name)
+def test_forward_backward_at_the_configs_input_size(path):
+    cfg = Config.fromfile(path)
+    frames, height, width = clip_shape(cfg)
+    model = MODELS.build(cfg.model)
+    model.train()
+    if cfg.model.data_preprocessor.format_shape == 'NCTHW':
+        inputs = torch.randn(1, 1, 3, frames, height, width)
+    else:
+        inputs = torch.randn(1, frames, 3, height, width)
+    feats, kwargs = model.extract_feat(inputs)
+    preds = model.cls_head(feats, **kwargs)
+    assert preds.shape == (1, len(cfg.model.cls_head.targets))
+    preds.sum().backward()
+    first = next(p for p in model.backbone.parameters() if p.dim() >= 4)
+    assert first.grad is not None and first.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=name)
+def test_one_training_iteration_through_tools_train(path, tiny_liris,
+                                                    tmp_path, monkeypatch):
+    cfg = Config.fromfile(path)
+    # One batch of 2 clips of 32x32 frames; no checkpoint (C3D's would
+    # take 600 MB).
+    options = ['train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
+               'train_dataloader.num_workers=0',
+               'train_dataloader.persistent_workers=False',
+               'train_dataloader.dataset.indices=2',
+               'default_hooks.checkpoint=None']
+    steps = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
+    options.append(
+        f'train_dataloader.dataset.pipeline.{steps.index("Resize")}'
+        '.scale=(32,32)')
+    monkeypatch.setattr(sys, 'argv', [
+        'tools/train.py', str(path), '--work-dir', str(tmp_path),
+        '--data-root', str(tiny_liris), '--no-validate', '--cfg-options',
+        *options
+    ])
+    runpy.run_path(str(REPO / 'tools/train.py'), run_name='__main__')
+    log = next(tmp_path.glob('*/*.log')).read_text()
+    assert re.search(r'Epoch\(train\) \[1\]\[1/1\].* loss: \d', log)
