@@ -2,6 +2,7 @@
 # MMAction2's C3D through C3DFlex, which takes the paper's 8 x 224 x 224
 # clips to C3D's 1 x 4 x 4 grid before fc6 (8192 -> 4096); fc7's 4096
 # features go to the emotion regression head.
+_base_ = ['./emotion_regressor.py']
 model = dict(
     type='Recognizer3D',
     backbone=dict(
@@ -10,15 +11,5 @@ model = dict(
         norm_cfg=dict(type='BN3d'),
         dropout_ratio=0.5,
         init_std=0.005),
-    cls_head=dict(
-        type='EmotionRegressionHead',
-        in_channels=4096,
-        targets=('valence', 'arousal'),
-        dropout_ratio=0.5,
-        output_offset=3.0,
-        loss=dict(type='EmotionMSELoss')),
-    data_preprocessor=dict(
-        type='ActionDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        format_shape='NCTHW'))
+    cls_head=dict(in_channels=4096),
+    data_preprocessor=dict(format_shape='NCTHW'))

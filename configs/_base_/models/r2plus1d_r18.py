@@ -3,6 +3,7 @@
 # layers 2-4), at depth 18 and with plain BN3d instead of SyncBN. Every
 # (2+1)D convolution has batch norm and ReLU. 8 x 224 x 224 clips give
 # 512 x 1 x 7 x 7 features, averaged by the emotion regression head.
+_base_ = ['./emotion_regressor.py']
 model = dict(
     type='Recognizer3D',
     backbone=dict(
@@ -20,15 +21,5 @@ model = dict(
         spatial_strides=(1, 2, 2, 2),
         temporal_strides=(1, 2, 2, 2),
         zero_init_residual=False),
-    cls_head=dict(
-        type='EmotionRegressionHead',
-        in_channels=512,
-        targets=('valence', 'arousal'),
-        dropout_ratio=0.5,
-        output_offset=3.0,
-        loss=dict(type='EmotionMSELoss')),
-    data_preprocessor=dict(
-        type='ActionDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        format_shape='NCTHW'))
+    cls_head=dict(in_channels=512),
+    data_preprocessor=dict(format_shape='NCTHW'))
