@@ -88,11 +88,11 @@ class LIRISACCEDEDataset(BaseActionDataset):
                              f', got {list(targets)}.')
         self.targets = tuple(targets)
         self.splits = {
-            k: tuple(v)
-            for k, v in (splits or dict(
-                learning=[OFFICIAL_SETS['learning']],
-                validation=[OFFICIAL_SETS['validation']],
-                test=[OFFICIAL_SETS['test']])).items()
+            name: tuple(set_ids)
+            for name, set_ids in (splits or {
+                name: [set_id]
+                for name, set_id in OFFICIAL_SETS.items()
+            }).items()
         }
         self._check_splits_disjoint()
         if isinstance(split, str):

@@ -8,6 +8,8 @@ from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
+from .emotion_regression_metric import target_names
+
 
 @METRICS.register_module()
 class DumpEmotionResults(BaseMetric):
@@ -45,9 +47,7 @@ class DumpEmotionResults(BaseMetric):
             })
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
-        names = (self.dataset_meta or {}).get('targets') or [
-            f'target{i}' for i in range(len(results[0]['pred']))
-        ]
+        names = target_names(self.dataset_meta, len(results[0]['pred']))
         records = []
         for r in results:
             record = {k: r[k] for k in ('video_id', 'name', 'film')}

@@ -28,6 +28,14 @@ def regression_scores(pred: np.ndarray, true: np.ndarray) -> Dict[str, float]:
     return dict(mse=mse, rmse=math.sqrt(mse), pearson_r=r, pearson_p=p)
 
 
+def target_names(dataset_meta: Optional[dict],
+                 num_targets: int) -> List[str]:
+    """The dataset's ``targets``, or ``target0``, ``target1``... without
+    them."""
+    return list((dataset_meta or {}).get('targets')
+                or [f'target{i}' for i in range(num_targets)])
+
+
 @METRICS.register_module()
 class EmotionRegressionMetric(BaseMetric):
     """MSE, RMSE and Pearson's r (with p-value) for each emotion target.
@@ -65,11 +73,9 @@ class EmotionRegressionMetric(BaseMetric):
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         pred = np.stack([r['pred'] for r in results])
         true = np.stack([r['true'] for r in results])
-        names = (self.dataset_meta or {}).get('targets') or [
-            f'target{i}' for i in range(pred.shape[1])
-        ]
+        names = target_names(self.dataset_meta, pred.shape[1])
         if len(names) != pred.shape[1]:
-            raise ValueError(f'The dataset has targets {list(names)} but the '
+            raise ValueError(f'The dataset has targets {names} but the '
                              f'model predicts {pred.shape[1]} value(s).')
         metrics = {}
         for i, name in enumerate(names):
