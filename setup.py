@@ -66,6 +66,7 @@ setup(
         'torch>=2.5',
         *openmmlab_requirements(),
         'decord>=0.6.0',
+        'matplotlib',
         'numpy',
         'opencv-python',
         'scipy',

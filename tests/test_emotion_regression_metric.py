@@ -23,6 +23,7 @@ from emovid_mm.evaluation.metrics.emotion_regression_metric import \
     format_table
 
 TARGETS = ('valence', 'arousal')
+SCORES = ('mse', 'rmse', 'pearson_r', 'pearson_p', 'ccc', 'spearman_rho')
 
 
 def pearson_by_hand(x, y):
@@ -57,7 +58,9 @@ def test_regression_scores_hand_computed():
     pred = [1.0, 2.0, 3.0, 4.0]
     true = [1.0, 3.0, 2.0, 5.0]
     scores = regression_scores(np.array(pred), np.array(true))
-    assert set(scores) == {'mse', 'rmse', 'pearson_r', 'pearson_p'}
+    assert set(scores) == {
+        'mse', 'rmse', 'pearson_r', 'pearson_p', 'ccc', 'spearman_rho'
+    }
     # errors 0, -1, 1, -1
     assert scores['mse'] == pytest.approx(0.75)
     assert scores['rmse'] == pytest.approx(math.sqrt(0.75))
@@ -139,6 +142,74 @@ def test_perfect_prediction():
     assert scores['pearson_p'] == pytest.approx(0.0, abs=1e-12)
 
 
+def test_ccc_hand_computed():
+    pred = [1.0, 2.0, 4.0, 3.0]
+    true = [2.0, 2.0, 5.0, 3.0]
+    # means 2.5 and 3.0; population variances 1.25 and 1.5;
+    # covariance (1.5 + 0.5 + 3 + 0) / 4 = 1.25
+    expected = 2 * 1.25 / (1.25 + 1.5 + 0.5**2)
+    assert regression_scores(pred, true)['ccc'] == pytest.approx(expected)
+    assert expected == pytest.approx(2.5 / 3)
+
+
+def test_ccc_penalises_bias_and_scale_that_pearson_ignores():
+    true = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    assert regression_scores(true, true)['ccc'] == pytest.approx(1.0)
+    shifted = regression_scores(true + 1.0, true)
+    assert shifted['pearson_r'] == pytest.approx(1.0)
+    # 2 * 2 / (2 + 2 + 1)
+    assert shifted['ccc'] == pytest.approx(0.8)
+    scaled = regression_scores(2 * true - 3.0, true)
+    assert scaled['pearson_r'] == pytest.approx(1.0)
+    # covariance 4, variances 8 and 2, mean difference 0
+    assert scaled['ccc'] == pytest.approx(0.8)
+    assert regression_scores(-true, true)['ccc'] < 0
+
+
+def test_spearman_hand_computed_and_against_scipy():
+    pred = [0.1, 0.4, 0.3, 0.9, 0.5]
+    true = [1.0, 2.0, 3.0, 4.0, 5.0]
+    # ranks of pred 1, 3, 2, 5, 4: d = 0, 1, -1, 1, -1
+    expected = 1 - 6 * 4 / (5 * (5**2 - 1))
+    rho = regression_scores(pred, true)['spearman_rho']
+    assert rho == pytest.approx(expected)
+    assert rho == pytest.approx(stats.spearmanr(pred, true)[0])
+    # monotone, not linear: rho 1, r below 1
+    cubic = regression_scores(np.array(true)**3, true)
+    assert cubic['spearman_rho'] == pytest.approx(1.0)
+    assert cubic['pearson_r'] < 0.99
+
+
+@pytest.mark.parametrize('seed', [0, 1])
+def test_ccc_and_spearman_match_references_on_random_data(seed):
+    rng = np.random.default_rng(seed)
+    true = rng.uniform(1, 5, 50)
+    pred = 0.7 * true + rng.normal(0.3, 0.5, 50)
+    scores = regression_scores(pred, true)
+    assert scores['spearman_rho'] == pytest.approx(
+        stats.spearmanr(pred, true).statistic, abs=1e-12)
+    # CCC = 2 r sx sy / (sx^2 + sy^2 + (mx - my)^2), population moments
+    r = stats.pearsonr(pred, true)[0]
+    sx, sy = pred.std(), true.std()
+    expected = 2 * r * sx * sy / (sx**2 + sy**2 + (pred.mean() - true.mean())**2)
+    assert scores['ccc'] == pytest.approx(expected, abs=1e-12)
+
+
+def test_within_std_counts_predictions_inside_the_band():
+    true = [2.0, 3.0, 4.0, 5.0]
+    variance = [0.25, 1.0, 0.04, 4.0]  # std 0.5, 1, 0.2, 2
+    pred = [2.4, 4.5, 4.1, 2.0]  # errors 0.4, 1.5, 0.1, 3
+    scores = regression_scores(pred, true, variance)
+    assert scores['within_std'] == pytest.approx(2 / 4)
+    assert 'within_std' not in regression_scores(pred, true)
+
+
+def test_undefined_correlations_are_nan():
+    scores = regression_scores([3.0, 3.0, 3.0], [1.0, 2.0, 3.0])
+    assert math.isnan(scores['ccc'])
+    assert math.isnan(scores['spearman_rho'])
+
+
 # -------------------------------------------------- EmotionRegressionMetric
 
 # 6 samples, 2 targets.
@@ -161,8 +232,8 @@ def test_compute_metrics_keys_and_values():
     metrics = metric.compute_metrics(metric.results)
     expected_keys = {
         f'{t}/{s}'
-        for t in TARGETS for s in ('mse', 'rmse', 'pearson_r', 'pearson_p')
-    } | {'mean/mse', 'mean/rmse', 'mean/pearson_r'}
+        for t in TARGETS for s in SCORES
+    } | {'mean/mse', 'mean/rmse', 'mean/pearson_r', 'mean/ccc'}
     assert set(metrics) == expected_keys
     pred, true = np.array(PRED), np.array(TRUE)
     for i, name in enumerate(TARGETS):
@@ -177,7 +248,7 @@ def test_compute_metrics_keys_and_values():
     # arousal: errors -1, 1, .5, -1, -.5, 1 -> 4.5 / 6
     assert metrics['arousal/mse'] == pytest.approx(4.5 / 6)
     assert metrics['mean/mse'] == pytest.approx((3.5 / 6 + 4.5 / 6) / 2)
-    for key in ('mse', 'rmse', 'pearson_r'):
+    for key in ('mse', 'rmse', 'pearson_r', 'ccc'):
         assert metrics[f'mean/{key}'] == pytest.approx(
             (metrics[f'valence/{key}'] + metrics[f'arousal/{key}']) / 2)
 
@@ -188,12 +259,11 @@ def test_single_target_mean_keys_equal_the_target():
     metric = make_metric(targets=('arousal', ))
     metric.process({}, [as_dict([p[1]], [t[1]]) for p, t in zip(PRED, TRUE)])
     metrics = metric.compute_metrics(metric.results)
-    assert set(metrics) == {
-        'arousal/mse', 'arousal/rmse', 'arousal/pearson_r',
-        'arousal/pearson_p', 'mean/mse', 'mean/rmse', 'mean/pearson_r'
+    assert set(metrics) == {f'arousal/{s}' for s in SCORES} | {
+        'mean/mse', 'mean/rmse', 'mean/pearson_r', 'mean/ccc'
     }
     assert metrics['arousal/mse'] == pytest.approx(4.5 / 6)
-    for key in ('mse', 'rmse', 'pearson_r'):
+    for key in ('mse', 'rmse', 'pearson_r', 'ccc'):
         assert metrics[f'mean/{key}'] == metrics[f'arousal/{key}']
 
 
@@ -268,6 +338,22 @@ def test_process_accepts_samples_from_the_head():
     metric.process({}, samples)
     metrics = metric.evaluate(len(samples))
     assert metrics['valence/mse'] == pytest.approx(3.5 / 6)
+
+
+def test_within_std_from_the_samples_variances():
+    variance = [[0.25, 4.0]] * len(PRED)  # std 0.5 and 2
+    samples = [
+        dict(as_dict(p, t), gt_variances=torch.tensor(v))
+        for p, t, v in zip(PRED, TRUE, variance)
+    ]
+    metric = make_metric()
+    metric.process({}, samples)
+    metrics = metric.evaluate(len(samples))
+    # valence errors 0, 1, 1, 1, .5, .5: three within 0.5
+    assert metrics['valence/within_std'] == pytest.approx(3 / 6)
+    # arousal errors all within 2
+    assert metrics['arousal/within_std'] == pytest.approx(1.0)
+    assert 'within std' in format_table(metrics, TARGETS, 6)
 
 
 def test_constant_predictions_give_nan_r_without_crash():
