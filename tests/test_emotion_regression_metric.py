@@ -16,6 +16,7 @@ from mmengine.logging import MessageHub, MMLogger
 from scipy import stats
 
 import emovid_mm  # noqa: F401  (registers the metrics)
+from emovid_mm.evaluation import read_predictions, write_predictions
 from emovid_mm.evaluation.metrics import (DumpEmotionResults,
                                           EmotionRegressionMetric,
                                           regression_scores)
@@ -552,3 +553,58 @@ def test_dump_default_names_and_missing_name_film(tmp_path):
 def test_dump_bad_suffix_raises_value_error(tmp_path, name):
     with pytest.raises(ValueError, match=r'\.csv or \.json'):
         DumpEmotionResults(str(tmp_path / name))
+
+
+# ------------------------------------------------- read/write_predictions
+
+
+@pytest.mark.parametrize('suffix', ['.csv', '.json'])
+def test_read_predictions_round_trips_the_dump(tmp_path, suffix):
+    path = str(tmp_path / f'preds{suffix}')
+    dump(path)
+    predictions = read_predictions(path)
+    assert predictions.targets == list(TARGETS)
+    assert predictions.video_id.tolist() == [7, 12, 3]
+    assert predictions.film == [s['film'] for s in DUMP_SAMPLES]
+    assert predictions.name == [s['name'] for s in DUMP_SAMPLES]
+    for field, key in (('true', 'gt_values'), ('pred', 'pred_values'),
+                       ('variance', 'gt_variances')):
+        np.testing.assert_array_equal(
+            getattr(predictions, field),
+            np.stack([s[key].numpy() for s in DUMP_SAMPLES]))
+    again = str(tmp_path / f'again{suffix}')
+    write_predictions(again, predictions)
+    with open(path) as f, open(again) as g:
+        assert f.read() == g.read()
+
+
+def test_read_predictions_single_target(tmp_path):
+    path = str(tmp_path / 'preds.csv')
+    samples = [
+        dict(s, gt_values=s['gt_values'][1:], pred_values=s['pred_values'][1:],
+             gt_variances=s['gt_variances'][1:]) for s in DUMP_SAMPLES
+    ]
+    dump(path, samples=samples, targets=('arousal', ))
+    predictions = read_predictions(path)
+    assert predictions.targets == ['arousal']
+    assert predictions.pred.shape == (3, 1)
+    assert predictions.pred[1, 0] == 2.0
+
+
+def test_read_predictions_names_the_bad_value(tmp_path):
+    path = tmp_path / 'preds.csv'
+    dump(path)
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2].replace('3.3333332538604736', 'n/a')
+    path.write_text('\n'.join(lines) + '\n')
+    with pytest.raises(ValueError, match=r"preds\.csv, row 2 .*line 3.*"
+                      r"valence_pred='n/a'"):
+        read_predictions(str(path))
+
+
+def test_read_predictions_refuses_other_tables(tmp_path):
+    path = tmp_path / 'other.csv'
+    path.write_text('video_id,valence_true,valence_pred\n1,2.0,3.0\n')
+    with pytest.raises(ValueError, match=r'other\.csv is not a prediction '
+                      r"file.*'name', 'film', 'valence_variance'"):
+        read_predictions(str(path))

@@ -1,13 +1,11 @@
-import csv
-import json
-import os
-import os.path as osp
 from typing import Dict, List, Sequence
 
+import numpy as np
 from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
+from ..prediction_file import Predictions, check_suffix, write_predictions
 from .emotion_regression_metric import target_names
 
 
@@ -16,10 +14,10 @@ class DumpEmotionResults(BaseMetric):
     """Write one row per clip: its id, name, film, and for each target the
     truth, the prediction and the annotated variance.
 
-    Columns: ``video_id, name, film``, then ``{t}_true, {t}_pred,
-    {t}_variance`` for each target ``t`` in the dataset's order. A ``.csv``
-    file is comma-separated with a header (``pandas.read_csv``); a ``.json``
-    file is a list of such records (``pandas.read_json``).
+    The format is that of :mod:`emovid_mm.evaluation.prediction_file`
+    (columns ``video_id, name, film``, then ``{t}_true, {t}_pred,
+    {t}_variance`` for each target ``t``); read it back with
+    :func:`~emovid_mm.evaluation.read_predictions` or pandas.
 
     Args:
         out_file_path (str): Output file, ending in ``.csv`` or ``.json``.
@@ -30,9 +28,7 @@ class DumpEmotionResults(BaseMetric):
 
     def __init__(self, out_file_path: str, collect_device: str = 'cpu') -> None:
         super().__init__(collect_device=collect_device)
-        if not out_file_path.endswith(('.csv', '.json')):
-            raise ValueError('The dump file must end in .csv or .json, got '
-                             f'{out_file_path!r}.')
+        check_suffix(out_file_path)
         self.out_file_path = out_file_path
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
@@ -47,24 +43,15 @@ class DumpEmotionResults(BaseMetric):
             })
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
-        names = target_names(self.dataset_meta, len(results[0]['pred']))
-        records = []
-        for r in results:
-            record = {k: r[k] for k in ('video_id', 'name', 'film')}
-            for i, name in enumerate(names):
-                record[f'{name}_true'] = r['true'][i]
-                record[f'{name}_pred'] = r['pred'][i]
-                record[f'{name}_variance'] = r['variance'][i]
-            records.append(record)
-        os.makedirs(osp.dirname(osp.abspath(self.out_file_path)),
-                    exist_ok=True)
-        with open(self.out_file_path, 'w', newline='') as f:
-            if self.out_file_path.endswith('.json'):
-                json.dump(records, f, indent=1)
-            else:
-                writer = csv.DictWriter(f, fieldnames=list(records[0]))
-                writer.writeheader()
-                writer.writerows(records)
+        predictions = Predictions(
+            targets=target_names(self.dataset_meta, len(results[0]['pred'])),
+            video_id=np.array([r['video_id'] for r in results]),
+            name=[r['name'] for r in results],
+            film=[r['film'] for r in results],
+            true=np.array([r['true'] for r in results]),
+            pred=np.array([r['pred'] for r in results]),
+            variance=np.array([r['variance'] for r in results]))
+        write_predictions(self.out_file_path, predictions)
         MMLogger.get_current_instance().info(
-            f'Wrote {len(records)} predictions to {self.out_file_path}.')
+            f'Wrote {len(results)} predictions to {self.out_file_path}.')
         return {}
