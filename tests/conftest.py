@@ -1,6 +1,8 @@
 import os.path as osp
+import subprocess
+import sys
 from pathlib import Path
-from typing import Dict, Iterable, Optional
+from typing import Dict, Iterable, Optional, Tuple
 
 import pytest
 
@@ -9,6 +11,28 @@ RANKING = 'LIRIS-ACCEDE-annotations/annotations/ACCEDEranking.txt'
 SETS = 'LIRIS-ACCEDE-annotations/annotations/ACCEDEsets.txt'
 DESCRIPTION = 'LIRIS-ACCEDE-data/ACCEDEdescription.xml'
 VIDEOS = 'LIRIS-ACCEDE-data/data'
+CONFIG = str(REPO / 'tests/data/tiny_tsn_liris.py')
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``python ARGS`` in the repo; with ``check``, fail the test with
+    the output's tail if it fails."""
+    proc = subprocess.run([sys.executable, *args],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=600)
+    if check and proc.returncode:
+        raise AssertionError(f'{args} failed:\n{proc.stdout[-3000:]}\n'
+                             f'{proc.stderr[-3000:]}')
+    return proc
+
+
+def train(work_dir: Path, data_root: Path,
+          *args: str) -> subprocess.CompletedProcess:
+    """``tools/train.py`` on the tiny config."""
+    return run('tools/train.py', CONFIG, '--work-dir', str(work_dir),
+               '--data-root', str(data_root), *args)
 
 
 @pytest.fixture(scope='session', autouse=True)
@@ -33,6 +57,15 @@ def tiny_liris(tmp_path_factory) -> Path:
         duration_range=(3.0, 4.0),
         frame_size=(32, 64),
         seed=0)
+
+
+@pytest.fixture(scope='session')
+def trained(tiny_liris: Path, tmp_path_factory
+            ) -> Tuple[Path, subprocess.CompletedProcess]:
+    """A work dir of ``tools/train.py`` on the tiny config and data (2
+    epochs), with the finished process."""
+    work_dir = tmp_path_factory.mktemp('train')
+    return work_dir, train(work_dir, tiny_liris)
 
 
 def write_liris(root: Path,

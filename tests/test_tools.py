@@ -11,33 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import REPO
-
-CONFIG = str(REPO / 'tests/data/tiny_tsn_liris.py')
-
-
-def run(*args, check=True):
-    proc = subprocess.run([sys.executable, *args],
-                          cwd=REPO,
-                          capture_output=True,
-                          text=True,
-                          timeout=600)
-    if check and proc.returncode:
-        raise AssertionError(f'{args} failed:\n{proc.stdout[-3000:]}\n'
-                             f'{proc.stderr[-3000:]}')
-    return proc
-
-
-def train(work_dir, data_root, *args):
-    return run('tools/train.py', CONFIG, '--work-dir', str(work_dir),
-               '--data-root', str(data_root), *args)
-
-
-@pytest.fixture(scope='module')
-def trained(tiny_liris, tmp_path_factory):
-    work_dir = tmp_path_factory.mktemp('train')
-    proc = train(work_dir, tiny_liris)
-    return work_dir, proc
+from conftest import CONFIG, REPO, run, train
 
 
 def metrics_json(work_dir):

@@ -1,0 +1,140 @@
+"""Tests of tools/analysis/plot_predictions.py and plot_curves.py on a tiny
+run."""
+import importlib.util
+import json
+import shutil
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import CONFIG, REPO, run
+
+
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(
+        name, REPO / 'tools' / 'analysis' / f'{name}.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def dump(trained, tiny_liris, tmp_path_factory):
+    """Predictions of the tiny run on its training split."""
+    path = tmp_path_factory.mktemp('dump') / 'tiny_train.csv'
+    work_dir = trained[0]
+    run('tools/test.py', CONFIG, str(work_dir / 'epoch_2.pth'), '--data-root',
+        str(tiny_liris), '--split', 'train', '--dump', str(path),
+        '--work-dir', str(path.parent / 'test'))
+    return path
+
+
+def assert_drawn(path):
+    """A PNG with more than a blank canvas."""
+    pixels = np.asarray(Image.open(path).convert('L'))
+    assert pixels.shape[0] > 100 and pixels.shape[1] > 100
+    assert pixels.min() < 100 and pixels.std() > 10
+
+
+def test_plot_predictions_cli_writes_png_and_pdf(dump, tmp_path):
+    proc = run('tools/analysis/plot_predictions.py', str(dump), str(dump),
+               '--labels', 'tiny, train', 'again', '--out-dir',
+               str(tmp_path))
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        'again_arousal.pdf', 'again_arousal.png', 'again_valence.pdf',
+        'again_valence.png', 'tiny_train_arousal.pdf',
+        'tiny_train_arousal.png', 'tiny_train_valence.pdf',
+        'tiny_train_valence.png'
+    ]
+    assert len(proc.stdout.split()) == 8
+    for name in written:
+        assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / 'tiny_train_valence.pdf').read_bytes()[:4] == b'%PDF'
+    assert_drawn(tmp_path / 'tiny_train_arousal.png')
+
+
+def test_plot_predictions_title_has_the_scores(dump):
+    tool = load_tool('plot_predictions')
+    from emovid_mm.evaluation import read_predictions, regression_scores
+    predictions = read_predictions(str(dump))
+    fig = tool.plot_target(predictions, 0, 'tiny')
+    title = fig.axes[0].get_title()
+    scores = regression_scores(predictions.pred[:, 0], predictions.true[:, 0])
+    assert title.startswith('tiny: valence, N = 8')
+    assert f'r = {scores["pearson_r"]:.3f}' in title
+    assert f'MSE = {scores["mse"]:.4f}' in title
+    # the band is the truth +- sqrt(variance), sorted by truth
+    band = fig.axes[0].collections[0].get_paths()[0].vertices
+    order = np.argsort(predictions.true[:, 0], kind='stable')
+    upper = (predictions.true[:, 0] +
+             np.sqrt(predictions.variance[:, 0]))[order]
+    assert np.isclose(band[:, 1], upper.max()).any()
+
+
+def test_plot_predictions_rejects_a_label_count_mismatch(dump, tmp_path):
+    proc = run('tools/analysis/plot_predictions.py', str(dump), '--labels',
+               'a', 'b', '--out-dir', str(tmp_path), check=False)
+    assert proc.returncode != 0
+    assert 'Got 2 labels for 1 files' in proc.stderr
+
+
+def test_plot_curves_cli_overlays_runs(trained, tmp_path):
+    out = tmp_path / 'curves.png'
+    scalars = next(trained[0].glob('*/vis_data/scalars.json'))
+    run('tools/analysis/plot_curves.py', str(trained[0]), str(scalars),
+        '--labels', 'work dir', 'file', '--keys', 'loss', 'mean/mse',
+        'arousal/pearson_r', '--out', str(out))
+    assert_drawn(out)
+
+
+def test_read_run_averages_epochs_and_merges_resumed_sessions(tmp_path):
+    tool = load_tool('plot_curves')
+    lines = {
+        # first session: epochs 1-2, then it died
+        '20260101_000000': [
+            dict(loss=1.0, lr=0.1, epoch=1, iter=1, step=1),
+            dict(loss=3.0, lr=0.1, epoch=1, iter=2, step=2),
+            {'mean/mse': 0.9, 'step': 1},
+            dict(loss=5.0, lr=0.1, epoch=2, iter=3, step=3),
+        ],
+        # a test session in the same work dir: skipped
+        '20260101_010000': [{'mean/mse': 42.0, 'step': 0}],
+        # resumed: epoch 2 again, then 3
+        '20260101_020000': [
+            dict(loss=0.5, lr=0.01, epoch=2, iter=3, step=3),
+            {'mean/mse': 0.7, 'step': 2},
+            dict(loss=0.25, lr=0.01, epoch=3, iter=4, step=4),
+            {'mean/mse': 0.6, 'step': 3},
+        ],
+    }
+    for session, rows in lines.items():
+        folder = tmp_path / session / 'vis_data'
+        folder.mkdir(parents=True)
+        (folder / 'scalars.json').write_text(''.join(
+            json.dumps(r) + '\n' for r in rows))
+    curves = tool.read_run(str(tmp_path))
+    assert curves['loss'] == {1: 2.0, 2: 0.5, 3: 0.25}
+    assert curves['mean/mse'] == {1: 0.9, 2: 0.7, 3: 0.6}
+    assert curves['lr'] == {1: 0.1, 2: 0.01, 3: 0.01}
+
+
+def test_read_run_names_a_broken_line(tmp_path):
+    tool = load_tool('plot_curves')
+    folder = tmp_path / '20260101_000000' / 'vis_data'
+    folder.mkdir(parents=True)
+    (folder / 'scalars.json').write_text(
+        '{"loss": 1.0, "epoch": 1, "iter": 1, "step": 1}\n{"loss": 2.\n')
+    with pytest.raises(ValueError, match=r'scalars\.json, line 2: not JSON'):
+        tool.read_run(str(tmp_path))
+    shutil.rmtree(tmp_path / '20260101_000000')
+    with pytest.raises(ValueError, match='no training log found'):
+        tool.read_run(str(tmp_path))
+
+
+def test_plot_curves_names_a_missing_key(trained, tmp_path):
+    proc = run('tools/analysis/plot_curves.py', str(trained[0]), '--keys',
+               'no/such_key', '--out', str(tmp_path / 'c.png'), check=False)
+    assert proc.returncode != 0
+    assert "has no 'no/such_key'" in proc.stderr
