@@ -67,8 +67,8 @@ def test_render_is_reproducible_and_computed_from_the_records(
         'model-index.yml', 'model_zoo.md', 'tests/data/metafile.yml'
     ]
     for name in files:
-        assert (tmp_path / 'a' / name).read_text() == (tmp_path / 'b' /
-                                                        name).read_text()
+        first = (tmp_path / 'a' / name).read_text()
+        assert first == (tmp_path / 'b' / name).read_text()
     assert 'Up to date' in render(runs_dir, tmp_path / 'a', '--check').stdout
 
     predictions = read_predictions(str(runs_dir / 'tiny_tsn' / 'test.csv'))

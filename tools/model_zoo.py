@@ -264,9 +264,14 @@ def record(args: argparse.Namespace) -> str:
             osp.join(out_dir, f'{split}.csv'), '--work-dir',
             osp.join(args.work_dir, f'test_{split}')
         ]
-        subprocess.run([
-            sys.executable, osp.join(REPO, 'tools', 'test.py'), *test
-        ], check=True)
+        try:
+            subprocess.run([
+                sys.executable, osp.join(REPO, 'tools', 'test.py'), *test
+            ], check=True)
+        except subprocess.CalledProcessError:
+            shutil.rmtree(out_dir)
+            raise RecordError(f'tools/test.py failed on the {split} split '
+                              '(its output is above); nothing recorded.')
     commands.append(
         shlex.join([
             'python', 'tools/model_zoo.py', 'record', config, work_dir,

@@ -11,8 +11,8 @@ truth); the title gives the label, the target, N, Pearson's r with its
 p-value, MSE and Lin's CCC. The figures are written as
 ``OUT_DIR/{label}_{target}.{format}`` (characters other than letters, digits,
 ``.``, ``-`` and ``_`` of the label become ``_``); the label defaults to the
-file's stem (e.g. ``eco_lite_test``). Several files (e.g. the five paper models, train
-and test splits) are plotted in one call.
+file's stem (e.g. ``eco_lite_test``). Several files (e.g. the five paper
+models, train and test splits) are plotted in one call.
 """
 import argparse
 import os
