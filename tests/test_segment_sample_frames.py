@@ -83,3 +83,63 @@ def test_start_index_is_added():
 def test_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         SegmentSampleFrames(**kwargs)
+
+
+def sample_window(frame_times, window, **kwargs):
+    frame_times = np.asarray(frame_times, dtype=np.float64)
+    results = dict(
+        total_frames=len(frame_times),
+        avg_fps=25.0,
+        start_index=0,
+        filename='film.mkv',
+        frame_times=frame_times,
+        time_window=window)
+    return SegmentSampleFrames(**kwargs)(results)['frame_inds'].tolist()
+
+
+@pytest.mark.parametrize('total,fps,num_segments', [(250, 25.0, 8),
+                                                    (300, 30000 / 1001, 8),
+                                                    (53, 12.5, 8),
+                                                    (40, 4.0, 8),
+                                                    (250, 25.0, 3)])
+def test_time_window_over_the_whole_clip_samples_as_frame_indices(
+        total, fps, num_segments):
+    kwargs = dict(num_segments=num_segments, target_fps=5, test_mode=True)
+    by_index = sample(total, fps=fps, **kwargs)['frame_inds'].tolist()
+    by_time = sample_window(np.arange(total) / fps, (0, total / fps),
+                            **kwargs)
+    assert by_time == by_index
+
+
+def test_time_window_samples_as_a_clip_of_its_own():
+    times = np.arange(500) / 25  # 20 s at 25 fps
+    for kwargs in (dict(num_segments=8, target_fps=5), dict(num_segments=5)):
+        clip = sample(250, test_mode=True, **kwargs)['frame_inds']
+        assert sample_window(times, (5.0, 15.0), test_mode=True,
+                             **kwargs) == (clip + 125).tolist()
+
+
+def test_time_window_samples_variable_frame_rates_in_seconds():
+    # 2 s at 25 fps, then 2 s at 7 fps, then 2 s at 50 fps.
+    times = np.concatenate([
+        np.arange(50) / 25, 2 + np.arange(14) / 7, 4 + np.arange(100) / 50
+    ])
+    inds = sample_window(times, (0, 6), num_segments=6, target_fps=5,
+                         test_mode=True)
+    # The frames shown at the centre tick of each second.
+    assert times[inds].tolist() == pytest.approx(
+        [0.4, 1.4, 2 + 2 / 7, 2 + 9 / 7, 4.4, 5.4])
+
+
+def test_repeat_short_stretches_the_frames_in_order():
+    kwargs = dict(num_segments=8, target_fps=5, test_mode=True)
+    # 1 s at 25 fps: 5 candidates at 5 fps, frames 0, 5, ..., 20.
+    out = sample(25, repeat_short=True, **kwargs)
+    assert out['frame_inds'].tolist() == [0, 0, 5, 10, 10, 15, 20, 20]
+    assert sample_window(np.arange(25) / 25, (0, 1), repeat_short=True,
+                         **kwargs) == [0, 0, 5, 10, 10, 15, 20, 20]
+    out = sample(1, num_segments=1, clip_len=4, repeat_short=True)
+    assert out['frame_inds'].tolist() == [0, 0, 0, 0]
+    with pytest.raises(ClipTooShortError, match='0.50-0.90 s'):
+        sample_window([0.0, 0.1, 0.2, 0.3], (0.5, 0.9), num_segments=2,
+                      test_mode=True)

@@ -24,10 +24,24 @@ class SegmentSampleFrames(BaseTransform):
     Unlike MMAction2's ``SampleFrames``, whose ``target_fps`` only stretches
     3D clips and which loops over short videos, this keeps TSN sampling on
     the resampled timeline and refuses a clip with fewer than
-    ``num_segments * clip_len`` candidate frames, naming the file.
+    ``num_segments * clip_len`` candidate frames, naming the file (or, with
+    ``repeat_short``, repeats its frames).
+
+    With ``frame_times`` and ``time_window`` in the results, the clip is the
+    part ``[start, end)`` of the video, in seconds, and the resampling works
+    on the frames' timestamps, so a variable frame rate (at or above
+    ``target_fps``) is sampled evenly in seconds: the candidates are the
+    distinct frames shown at ``start``, ``start + 1 / target_fps``, ...
+    before ``end`` (every frame starting in the window if ``target_fps`` is
+    ``None``). For a constant frame rate and
+    the window ``[0, total_frames / avg_fps)`` these are the frames of the
+    index-based resampling.
 
     Required keys: ``total_frames``, ``start_index``, ``filename``, and
     ``avg_fps`` when ``target_fps`` is set.
+    Optional keys: ``frame_times`` (start time of each frame in seconds,
+    non-decreasing, ``(total_frames,)``) with ``time_window``
+    (``(start, end)`` in seconds).
     Added keys: ``frame_inds`` (``num_segments * clip_len``,), ``clip_len``,
     ``num_clips`` (= ``num_segments``), ``frame_interval``.
 
@@ -37,13 +51,22 @@ class SegmentSampleFrames(BaseTransform):
         target_fps (float, optional): Frame rate to resample to; ``None``
             keeps every frame. Never upsamples.
         test_mode (bool): Take the centre of each segment.
+        repeat_short (bool): Sample a clip with fewer candidate frames than
+            ``num_segments * clip_len`` (but at least one) by repeating each
+            candidate about equally often, in order, instead of raising
+            :class:`ClipTooShortError`. For inference on any video; the
+            datasets keep the error.
     """
+
+    #: Tolerance in seconds when comparing timestamps with window bounds.
+    time_eps = 1e-6
 
     def __init__(self,
                  num_segments: int = 8,
                  clip_len: int = 1,
                  target_fps: Optional[float] = None,
-                 test_mode: bool = False) -> None:
+                 test_mode: bool = False,
+                 repeat_short: bool = False) -> None:
         if num_segments < 1 or clip_len < 1:
             raise ValueError('num_segments and clip_len must be >= 1, got '
                              f'{num_segments} and {clip_len}.')
@@ -53,6 +76,7 @@ class SegmentSampleFrames(BaseTransform):
         self.clip_len = clip_len
         self.target_fps = target_fps
         self.test_mode = test_mode
+        self.repeat_short = repeat_short
 
     def candidate_frames(self, total_frames: int,
                          fps: Optional[float]) -> np.ndarray:
@@ -62,6 +86,21 @@ class SegmentSampleFrames(BaseTransform):
         step = fps / self.target_fps
         return np.unique(
             np.floor(np.arange(0, total_frames, step)).astype(np.int64))
+
+    def candidate_frames_in_window(self, frame_times: np.ndarray,
+                                   start: float, end: float) -> np.ndarray:
+        """Indices of the distinct frames shown at the ``target_fps`` ticks
+        of ``[start, end)`` seconds, given each frame's start time
+        ``frame_times`` ``(total_frames,)``."""
+        eps = self.time_eps
+        if self.target_fps is None:
+            return np.flatnonzero((frame_times >= start - eps)
+                                  & (frame_times < end - eps))
+        num_ticks = max(int(np.ceil((end - start) * self.target_fps - eps)),
+                        1)
+        ticks = start + np.arange(num_ticks) / self.target_fps
+        shown = np.searchsorted(frame_times, ticks + eps, side='right') - 1
+        return np.unique(np.maximum(shown, 0))
 
     def sample(self, num_candidates: int) -> np.ndarray:
         """Positions in ``[0, num_candidates)``, ``(num_segments*clip_len,)``.
@@ -77,12 +116,22 @@ class SegmentSampleFrames(BaseTransform):
         return (starts[:, None] + np.arange(self.clip_len)).reshape(-1)
 
     def transform(self, results: dict) -> dict:
-        candidates = self.candidate_frames(results['total_frames'],
-                                           results.get('avg_fps'))
+        if 'time_window' in results:
+            candidates = self.candidate_frames_in_window(
+                np.asarray(results['frame_times']), *results['time_window'])
+        else:
+            candidates = self.candidate_frames(results['total_frames'],
+                                               results.get('avg_fps'))
         needed = self.num_segments * self.clip_len
+        if self.repeat_short and 0 < len(candidates) < needed:
+            stretch = (np.arange(needed) + 0.5) * len(candidates) / needed
+            candidates = candidates[stretch.astype(np.int64)]
         if len(candidates) < needed:
             fps_note = (f' at {self.target_fps} fps'
                         if self.target_fps is not None else '')
+            if 'time_window' in results:
+                fps_note += ' in {:.2f}-{:.2f} s'.format(
+                    *results['time_window'])
             raise ClipTooShortError(
                 f'{results.get("filename", "clip")} has '
                 f'{len(candidates)} frames{fps_note} '
@@ -101,4 +150,5 @@ class SegmentSampleFrames(BaseTransform):
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(num_segments={self.num_segments}, '
                 f'clip_len={self.clip_len}, target_fps={self.target_fps}, '
-                f'test_mode={self.test_mode})')
+                f'test_mode={self.test_mode}, '
+                f'repeat_short={self.repeat_short})')
