@@ -72,6 +72,8 @@ setup(
         'scipy',
         'packaging',
     ],
-    extras_require=dict(tests=['pytest>=7']),
+    # PyAV writes the test videos that OpenCV cannot: H.264, HEVC, VP9 and
+    # variable frame rates.
+    extras_require=dict(tests=['pytest>=7', 'av>=12']),
     license='Apache-2.0',
     zip_safe=False)

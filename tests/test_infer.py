@@ -1,0 +1,396 @@
+"""The inference API and tools/infer.py on generated videos of many
+containers, codecs, sizes and frame rates, and on broken files."""
+import csv
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.runner import save_checkpoint
+
+from conftest import REPO
+from emovid_mm.apis import (EmotionTimeline, VideoReadError, VideoSource,
+                            inference_emotion, init_model, sliding_windows)
+from emovid_mm.visualization import plot_emotion_timeline
+
+CONFIG = str(REPO / 'tests/data/tiny_tsn_liris.py')
+WARM, COOL = (230, 120, 40), (40, 110, 230)
+
+
+def scene(t: float, height: int, width: int, colour=None) -> np.ndarray:
+    """An RGB frame at ``t`` seconds: a colour drifting with time (or the
+    ``colour`` given) and a square moving across it."""
+    if colour is None:
+        colour = (128 + 100 * np.sin(t / 3), 128 + 100 * np.cos(t / 5), 128)
+    frame = np.empty((height, width, 3), np.uint8)
+    frame[:] = np.asarray(colour, np.uint8)
+    side = max(height, width) // 4
+    x = int((t * 10) % max(width - side, 1))
+    frame[:side, x:x + side] = 255
+    return frame
+
+
+def write_av(path,
+             codec,
+             size,
+             fps=10,
+             duration=2.0,
+             times=None,
+             pix_fmt='yuv420p',
+             colour_at=lambda t: None):
+    """Encode with PyAV (FFmpeg): constant ``fps``, or variable with the
+    frame ``times`` in seconds."""
+    width, height = size
+    if times is None:
+        rate = Fraction(fps).limit_denominator(1001)
+        time_base = 1 / rate
+        pts = np.arange(int(round(duration * rate)))
+        times = pts * float(time_base)
+    else:
+        rate, time_base = 30, Fraction(1, 1000)
+        pts = np.round(np.asarray(times) * 1000).astype(int)
+    with av.open(str(path), 'w') as container:
+        stream = container.add_stream(codec, rate=rate)
+        stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
+        stream.time_base = stream.codec_context.time_base = time_base
+        for t, p in zip(times, pts):
+            frame = av.VideoFrame.from_ndarray(
+                scene(t, height, width, colour_at(t)), format='rgb24')
+            frame.pts, frame.time_base = int(p), time_base
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path
+
+
+def write_cv2(path, fourcc, size, fps=10, duration=2.0):
+    """Encode with OpenCV's VideoWriter."""
+    width, height = size
+    writer = cv2.VideoWriter(
+        str(path), cv2.VideoWriter_fourcc(*fourcc), fps, size)
+    assert writer.isOpened(), f'OpenCV cannot write {fourcc} to {path}'
+    for i in range(int(round(duration * fps))):
+        writer.write(scene(i / fps, height, width)[..., ::-1].copy())
+    writer.release()
+    return path
+
+
+@pytest.fixture(scope='module')
+def checkpoint(tmp_path_factory):
+    """The tiny TSN (4 segments at 5 fps, 32x32) with random weights, saved
+    as a checkpoint."""
+    torch.manual_seed(0)
+    model = init_model(CONFIG, device='cpu')
+    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
+    save_checkpoint(
+        dict(meta=dict(epoch=1), state_dict=model.state_dict()), str(path))
+    return str(path)
+
+
+@pytest.fixture(scope='module')
+def model(checkpoint):
+    return init_model(CONFIG, checkpoint, device='cpu')
+
+
+@pytest.fixture(scope='module')
+def videos(tmp_path_factory):
+    return tmp_path_factory.mktemp('videos')
+
+
+def test_sliding_windows():
+    assert sliding_windows(4.0, 10, 5).tolist() == [[0, 4]]
+    assert sliding_windows(10.0, 10, 5).tolist() == [[0, 10]]
+    windows = sliding_windows(120.0, 10, 5)
+    assert windows[:, 0].tolist() == list(range(0, 115, 5))
+    assert (windows[:, 1] - windows[:, 0] == 10).all()
+    # The last window ends at the end of the video.
+    assert sliding_windows(123.0, 10, 5)[-2:].tolist() == [[110, 120],
+                                                           [113, 123]]
+    assert sliding_windows(20.0, 10, 3).tolist() == [[0, 10], [3, 13], [6, 16],
+                                                     [9, 19], [10, 20]]
+    with pytest.raises(ValueError, match='> 0'):
+        sliding_windows(20.0, 10, 0)
+
+
+def test_clip_is_one_window_predicted_as_by_the_test_pipeline(model, videos):
+    """A clip shorter than a window gets the prediction tools/test.py would
+    give it."""
+    video = str(
+        write_av(
+            videos / 'clip.mp4', 'libx264', (64, 36), fps=25, duration=6.0))
+    timeline = inference_emotion(model, video)
+    assert isinstance(timeline, EmotionTimeline)
+    assert timeline.windows.tolist() == [[0, 6.0]]
+    assert timeline.num_frames == 150 and not timeline.frames_repeated
+    assert list(timeline.values) == ['valence', 'arousal']
+
+    pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
+    data = pipeline(dict(filename=video, start_index=0, modality='RGB'))
+    with torch.no_grad():
+        expected = model.test_step(pseudo_collate([data]))[0].pred_values
+    assert timeline.window_values[0] == pytest.approx(
+        expected.numpy(), abs=1e-5)
+    assert list(timeline.values.values()) == pytest.approx(
+        expected.tolist(), abs=1e-5)
+
+
+def test_two_minute_video_gives_a_timeline(model, videos):
+    """2 min, 32x48 portrait at 4 fps: warm for the first minute, cool
+    for the second."""
+    video = str(
+        write_av(
+            videos / 'two_minutes.mp4',
+            'libx264', (32, 48),
+            fps=4,
+            duration=120.0,
+            colour_at=lambda t: WARM if t < 60 else COOL))
+    timeline = inference_emotion(model, video, batch_size=5)
+    assert timeline.duration == pytest.approx(120.0)
+    assert timeline.num_windows == 23
+    assert timeline.windows[:, 0].tolist() == pytest.approx(
+        list(range(0, 115, 5)))
+    assert timeline.windows[:, 1].tolist() == pytest.approx(
+        list(range(10, 125, 5)))
+    values = timeline.window_values
+    assert values.shape == (23, 2)
+    warm, cool = values[:11], values[12:]  # window 11 spans both halves
+    assert np.ptp(
+        warm, axis=0).max() < 0.2 * np.abs(warm.mean(0) - cool.mean(0)).max()
+    assert list(timeline.values.values()) == pytest.approx(
+        values.mean(0).tolist())
+    saved = timeline.to_dict()
+    assert len(saved['windows']) == 23
+    assert saved['windows'][3] == pytest.approx(
+        dict(start=15.0, end=25.0, valence=values[3, 0], arousal=values[3, 1]))
+
+
+def test_batch_size_does_not_change_the_predictions(model, videos):
+    video = str(
+        write_av(
+            videos / 'thirty.webm',
+            'libvpx-vp9', (40, 30),
+            fps=6,
+            duration=30.0))
+    one = inference_emotion(model, video, batch_size=1)
+    three = inference_emotion(model, video, batch_size=3)
+    assert one.num_windows == 5
+    assert one.window_values == pytest.approx(three.window_values, abs=1e-5)
+
+
+VFR_TIMES = np.concatenate([
+    np.arange(0, 4, 1 / 25), 4 + np.arange(0, 4, 1 / 7),
+    8 + np.arange(0, 4, 1 / 50)
+])
+
+FORMATS = [
+    # file, writer, codec, (width, height), other arguments of the writer
+    ('h264_29.97.mp4', write_av, 'libx264', (64, 36), dict(fps=30000 / 1001)),
+    ('hevc.mkv', write_av, 'libx265', (80, 48), dict(fps=24)),
+    ('vp9.webm', write_av, 'libvpx-vp9', (50, 30), dict(fps=12)),
+    ('portrait.mov', write_av, 'libx264', (36, 64), dict(fps=25)),
+    ('mpeg4_wide.avi', write_av, 'mpeg4', (100, 40), dict(fps=15)),
+    ('odd_size.avi', write_av, 'mjpeg', (33, 21),
+     dict(fps=8, pix_fmt='yuvj444p')),
+    # decord 0.6 cannot batch frames of width 48 (dmlc/decord#336).
+    ('width48.mp4', write_av, 'libx264', (48, 32), dict(fps=10)),
+    ('variable_fps.mkv', write_av, 'libx264', (64, 32), dict(times=VFR_TIMES)),
+    ('opencv_mp4v.mp4', write_cv2, 'mp4v', (64, 32), {}),
+    ('opencv_mjpg.avi', write_cv2, 'MJPG', (64, 32), {}),
+    ('opencv_xvid.mkv', write_cv2, 'XVID', (64, 32), {}),
+    ('opencv_vp8.webm', write_cv2, 'VP80', (64, 32), {}),
+    ('opencv_mp4v.mov', write_cv2, 'mp4v', (32, 64), dict(fps=30)),
+]
+
+
+@pytest.mark.parametrize(
+    'name,writer,codec,size,kwargs', FORMATS, ids=[f[0] for f in FORMATS])
+def test_containers_codecs_sizes_and_frame_rates(model, videos, name, writer,
+                                                 codec, size, kwargs):
+    video = str(writer(videos / name, codec, size, **kwargs))
+    timeline = inference_emotion(model, video)
+    duration = 12.0 if 'times' in kwargs else 2.0
+    assert timeline.duration == pytest.approx(duration, abs=0.05)
+    assert timeline.windows == pytest.approx(
+        sliding_windows(timeline.duration, 10, 5))
+    assert np.isfinite(timeline.window_values).all()
+    assert not timeline.frames_repeated
+
+
+def test_variable_frame_rate_is_sampled_in_seconds(videos):
+    source = VideoSource(
+        str(
+            write_av(videos / 'vfr.mp4', 'libx264', (64, 32),
+                     times=VFR_TIMES)))
+    assert source.frame_times == pytest.approx(VFR_TIMES, abs=1e-3)
+    assert source.duration == pytest.approx(12.0, abs=0.03)
+
+
+@pytest.mark.parametrize('duration', [0.5, 0.04])
+def test_very_short_clip_repeats_frames(model, videos, duration):
+    """0.5 s at 10 fps has 3 frames at 5 fps, a single frame 1: the model
+    takes 4."""
+    video = str(
+        write_av(
+            videos / f'short_{duration}.mp4',
+            'libx264', (64, 32),
+            fps=10 if duration > 0.1 else 25,
+            duration=duration))
+    timeline = inference_emotion(model, video)
+    assert timeline.num_windows == 1 and timeline.frames_repeated
+    assert timeline.duration == pytest.approx(duration, abs=1e-3)
+    assert np.isfinite(timeline.window_values).all()
+
+
+def write_truncated(path, codec, fraction, **kwargs):
+    """The first ``fraction`` of a 5 s video."""
+    full = write_av(
+        path.with_name('full_' + path.name),
+        codec, (64, 32),
+        duration=5.0,
+        **kwargs)
+    data = full.read_bytes()
+    path.write_bytes(data[:int(len(data) * fraction)])
+
+
+def write_audio_only(path):
+    with av.open(str(path), 'w') as container:
+        stream = container.add_stream('aac', rate=16000)
+        for _ in range(10):
+            frame = av.AudioFrame.from_ndarray(
+                np.zeros((1, 1024), np.float32), format='fltp', layout='mono')
+            frame.sample_rate = 16000
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+
+
+def write_corrupt_middle(path):
+    """An MJPEG AVI with bytes zeroed in its middle: it opens, and the
+    frames there fail to decode."""
+    write_av(path, 'mjpeg', (64, 32), fps=5, duration=30.0, pix_fmt='yuvj420p')
+    data = bytearray(path.read_bytes())
+    for fraction in (0.45, 0.5, 0.55):
+        start = int(len(data) * fraction)
+        data[start:start + 600] = bytes(600)
+    path.write_bytes(bytes(data))
+
+
+BROKEN = {
+    'text.mp4': lambda p: p.write_text('not a video\n' * 20),
+    'empty.mkv': lambda p: p.write_bytes(b''),
+    'image.png': lambda p: cv2.imwrite(str(p), np.zeros((8, 8, 3))),
+    'audio_only.mp4': write_audio_only,
+    # mp4 keeps its index at the end.
+    'truncated.mp4': lambda p: write_truncated(p, 'libx264', 0.6),
+    'truncated.avi':
+    lambda p: write_truncated(p, 'mjpeg', 0.7, pix_fmt='yuvj420p'),
+    'corrupt_middle.avi': write_corrupt_middle,
+}
+
+
+@pytest.mark.parametrize('name', list(BROKEN))
+def test_broken_file_is_refused_with_its_name(model, videos, name):
+    path = videos / name
+    BROKEN[name](path)
+    with pytest.raises(VideoReadError, match='re-encode') as info:
+        inference_emotion(model, str(path))
+    assert f'Cannot read {path} as a video' in str(info.value)
+    if name == 'corrupt_middle.avi':  # fails in a window, not at opening
+        assert re.search(r'the frames of [\d.]+-[\d.]+ s cannot be decoded',
+                         str(info.value))
+
+
+def test_plot_of_a_single_target(tmp_path):
+    timeline = EmotionTimeline(
+        video='film.mp4',
+        targets=('arousal', ),
+        windows=np.array([[0.0, 10.0], [5.0, 15.0], [10.0, 20.0]]),
+        window_values=np.array([[2.0], [2.5], [3.5]]),
+        duration=20.0,
+        num_frames=500)
+    assert timeline.values == dict(arousal=pytest.approx(8 / 3))
+    plot_emotion_timeline(timeline, str(tmp_path / 'film.png'))
+    assert (tmp_path / 'film.png').read_bytes()[:4] == b'\x89PNG'
+
+
+def test_missing_file_and_unavailable_device(model):
+    with pytest.raises(FileNotFoundError, match='nothing.mp4'):
+        inference_emotion(model, 'nothing.mp4')
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match='CUDA is not available'):
+            init_model(CONFIG, device='cuda:0')
+
+
+def run_infer(*args):
+    return subprocess.run([sys.executable, 'tools/infer.py', *args],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
+
+
+def test_cli_writes_timelines_and_reports_broken_files(checkpoint, tmp_path):
+    folder = tmp_path / 'videos'
+    (folder / 'sub').mkdir(parents=True)
+    write_av(folder / 'long.mkv', 'libx264', (32, 48), fps=4, duration=40.0)
+    write_av(folder / 'short.mov', 'libx264', (64, 36), fps=25, duration=3.0)
+    write_cv2(folder / 'sub' / 'short.mp4', 'mp4v', (64, 32), duration=4.0)
+    (folder / 'notes.txt').write_text('not a video, and not looked at')
+    broken = tmp_path / 'broken.mp4'
+    broken.write_text('not a video')
+    out = tmp_path / 'out'
+    proc = run_infer(
+        str(folder), str(broken), '--config', CONFIG, '--checkpoint',
+        checkpoint, '--out-dir', str(out), '--device', 'cpu', '--batch-size',
+        '4')
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert f'Cannot read {broken} as a video' in proc.stderr
+    assert '7/7' in proc.stderr  # the progress bar of long.mkv
+    assert '3 of 4 videos analysed' in proc.stdout
+
+    with open(out / 'summary.csv') as f:
+        rows = {Path(r['video']).name: r for r in csv.DictReader(f)}
+    assert [(r['name'], r['status'])
+            for r in rows.values()] == [('long', 'ok'), ('short', 'ok'),
+                                        ('short_2', 'ok'),
+                                        ('broken', 'failed')]
+    assert rows['long.mkv']['num_windows'] == '7'
+    assert 'Cannot read' in rows['broken.mp4']['error']
+    with open(out / 'long.csv') as f:
+        windows = list(csv.DictReader(f))
+    assert list(windows[0]) == ['start', 'end', 'valence', 'arousal']
+    assert [float(w['start']) for w in windows] == list(range(0, 35, 5))
+    saved = json.loads((out / 'long.json').read_text())
+    assert saved['values']['valence'] == pytest.approx(
+        float(rows['long.mkv']['valence']), abs=1e-5)
+    assert len(saved['windows']) == 7
+    for name in ('long', 'short', 'short_2'):
+        for ext in ('csv', 'json'):
+            assert (out / f'{name}.{ext}').stat().st_size > 0
+        assert (out / f'{name}.png').read_bytes()[:4] == b'\x89PNG'
+    assert not (out / 'broken.csv').exists()
+
+
+def test_cli_exits_0_when_all_videos_are_read(checkpoint, tmp_path,
+                                              monkeypatch, capsys):
+    video = write_cv2(tmp_path / 'clip.avi', 'MJPG', (64, 32), duration=3.0)
+    spec = importlib.util.spec_from_file_location('infer',
+                                                  REPO / 'tools/infer.py')
+    infer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(infer)
+    monkeypatch.setattr(sys, 'argv', [
+        'infer.py',
+        str(video), '--config', CONFIG, '--checkpoint', checkpoint,
+        '--out-dir',
+        str(tmp_path / 'out'), '--device', 'cpu'
+    ])
+    assert infer.main() == 0
+    assert '1 of 1 videos analysed' in capsys.readouterr().out
+    assert (tmp_path / 'out' / 'clip.png').is_file()
