@@ -26,6 +26,8 @@ def clip_shape(cfg: Config) -> tuple:
     steps = {t['type']: t for t in cfg.test_dataloader.dataset.pipeline}
     sampler = steps['SegmentSampleFrames']
     height, width = steps['Resize']['scale'][::-1]
+    if 'CenterCrop' in steps:
+        height = width = steps['CenterCrop']['crop_size']
     return sampler['num_segments'] * sampler.get('clip_len', 1), height, width
 
 
@@ -80,6 +82,10 @@ def test_one_training_iteration_through_tools_train(path, tiny_liris,
     options.append(
         f'train_dataloader.dataset.pipeline.{steps.index("Resize")}'
         '.scale=(32,32)')
+    if 'RandomCrop' in steps:
+        options.append(
+            f'train_dataloader.dataset.pipeline.{steps.index("RandomCrop")}'
+            '.size=32')
     monkeypatch.setattr(sys, 'argv', [
         'tools/train.py', str(path), '--work-dir', str(tmp_path),
         '--data-root', str(tiny_liris), '--no-validate', '--cfg-options',
