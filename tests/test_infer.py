@@ -14,13 +14,14 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from matplotlib.figure import Figure
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.runner import save_checkpoint
 
 from conftest import REPO
 from emovid_mm.apis import (EmotionTimeline, VideoReadError, VideoSource,
                             inference_emotion, init_model, sliding_windows)
-from emovid_mm.visualization import plot_emotion_timeline
+from emovid_mm.visualization import plot_emotion_timeline, read_truth
 
 CONFIG = str(REPO / 'tests/data/tiny_tsn_liris.py')
 WARM, COOL = (230, 120, 40), (40, 110, 230)
@@ -320,6 +321,33 @@ def test_plot_of_a_single_target(tmp_path):
     assert (tmp_path / 'film.png').read_bytes()[:4] == b'\x89PNG'
 
 
+def test_truth_is_read_and_drawn_as_steps(tmp_path, monkeypatch):
+    path = tmp_path / 'clips.csv'
+    path.write_text('start,end,name,valence\n0,10,a.mp4,1.5\n10,20,b.mp4,3\n')
+    segments, known = read_truth(str(path), ('valence', 'arousal'))
+    assert segments.tolist() == [[0, 10], [10, 20]]
+    assert list(known) == ['valence'] and known['valence'].tolist() == [1.5, 3]
+    timeline = EmotionTimeline(
+        'film.mp4', ('valence', 'arousal'),
+        np.array([[0.0, 10.0], [5.0, 15.0], [10.0, 20.0]]),
+        np.array([[2.0, 3.0], [2.5, 3.0], [3.0, 3.0]]), 20.0, 500)
+    figures = []
+    monkeypatch.setattr(Figure, 'savefig',
+                        lambda fig, *args, **kwargs: figures.append(fig))
+    plot_emotion_timeline(timeline, 'unused.png', (segments, known))
+    lines = {line.get_label(): line for line in figures[0].axes[0].lines}
+    assert 'arousal, truth' not in lines
+    assert lines['valence, truth'].get_xdata().tolist() == [0, 10, 10, 20]
+    assert lines['valence, truth'].get_ydata().tolist() == [1.5, 1.5, 3, 3]
+    infer = load_infer()
+    # window truths 1.5, 2.25, 3 against predictions 2, 2.5, 3
+    assert infer.truth_correlations(timeline, (segments, known)) == dict(
+        valence=pytest.approx(1.0))
+    path.write_text('start,end,mood\n0,10,1\n')
+    with pytest.raises(ValueError, match='clips.csv needs a header'):
+        read_truth(str(path), ('valence', 'arousal'))
+
+
 def test_missing_file_and_unavailable_device(model):
     with pytest.raises(FileNotFoundError, match='nothing.mp4'):
         inference_emotion(model, 'nothing.mp4')
@@ -378,13 +406,19 @@ def test_cli_writes_timelines_and_reports_broken_files(checkpoint, tmp_path):
     assert not (out / 'broken.csv').exists()
 
 
-def test_cli_exits_0_when_all_videos_are_read(checkpoint, tmp_path,
-                                              monkeypatch, capsys):
-    video = write_cv2(tmp_path / 'clip.avi', 'MJPG', (64, 32), duration=3.0)
+def load_infer():
+    """tools/infer.py as a module."""
     spec = importlib.util.spec_from_file_location('infer',
                                                   REPO / 'tools/infer.py')
     infer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(infer)
+    return infer
+
+
+def test_cli_exits_0_when_all_videos_are_read(checkpoint, tmp_path,
+                                              monkeypatch, capsys):
+    video = write_cv2(tmp_path / 'clip.avi', 'MJPG', (64, 32), duration=3.0)
+    infer = load_infer()
     monkeypatch.setattr(sys, 'argv', [
         'infer.py',
         str(video), '--config', CONFIG, '--checkpoint', checkpoint,
@@ -394,3 +428,34 @@ def test_cli_exits_0_when_all_videos_are_read(checkpoint, tmp_path,
     assert infer.main() == 0
     assert '1 of 1 videos analysed' in capsys.readouterr().out
     assert (tmp_path / 'out' / 'clip.png').is_file()
+
+
+def test_cli_compares_with_the_truth(checkpoint, tmp_path, monkeypatch,
+                                     capsys):
+    video = write_cv2(tmp_path / 'film.avi', 'MJPG', (64, 32), duration=20.0)
+    truth = tmp_path / 'film_clips.csv'
+    truth.write_text('start,end,valence,arousal\n0,8,1,2\n8,20,3,2.5\n')
+    infer = load_infer()
+    argv = [
+        str(video), '--config', CONFIG, '--checkpoint', checkpoint,
+        '--out-dir',
+        str(tmp_path / 'out'), '--device', 'cpu', '--truth',
+        str(truth)
+    ]
+    monkeypatch.setattr(sys, 'argv', ['infer.py'] + argv)
+    assert infer.main() == 0
+    assert re.search(
+        r'Pearson r of the windows with the truth: valence '
+        r'-?[\d.]+, arousal -?[\d.]+',
+        capsys.readouterr().out)
+    assert (tmp_path / 'out' / 'film.png').is_file()
+    bad = tmp_path / 'bad.csv'
+    bad.write_text('time,valence\n0,1\n')
+    for args, message in ((['infer.py', str(video)] + argv,
+                           'goes with one video file'),
+                          (['infer.py'] + argv +
+                           ['--truth', str(bad)], 'bad.csv needs a header')):
+        monkeypatch.setattr(sys, 'argv', args)
+        with pytest.raises(SystemExit):
+            infer.main()
+        assert message in capsys.readouterr().err

@@ -11,7 +11,13 @@ an emotion timeline. For each video ``<name>`` it writes to ``--out-dir``:
 * ``<name>.png``: the targets over time and the path in the
   valence-arousal plane;
 
-and for all videos ``summary.csv``: ``video``, ``name`` (of its output
+With ``--truth FILE.csv`` (one video; columns ``start``, ``end`` in
+seconds and ``valence`` and/or ``arousal``, e.g. the ``*_clips.csv`` of
+``tools/data/make_demo_film.py``), the picture shows the known values too,
+and the Pearson r of the windows with the truth (its mean over each window)
+is printed.
+
+And for all videos ``summary.csv``: ``video``, ``name`` (of its output
 files), ``status`` (``ok`` or ``failed``), ``duration``, ``num_windows``,
 one column per target, ``error``. A file that cannot be read is reported
 and skipped; the exit status is then 1.
@@ -24,10 +30,12 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+import numpy as np
 import torch
 
-from emovid_mm.apis import VideoReadError, inference_emotion, init_model
-from emovid_mm.visualization import plot_emotion_timeline
+from emovid_mm.apis import (EmotionTimeline, VideoReadError, inference_emotion,
+                            init_model)
+from emovid_mm.visualization import Truth, plot_emotion_timeline, read_truth
 
 VIDEO_EXTENSIONS = ('.mp4', '.m4v', '.mov', '.avi', '.mkv', '.webm', '.mpg',
                     '.mpeg', '.wmv', '.flv', '.ts', '.mts', '.m2ts', '.3gp',
@@ -72,7 +80,18 @@ def parse_args() -> argparse.Namespace:
         '--device',
         default='cuda:0' if torch.cuda.is_available() else 'cpu',
         help='e.g. cpu or cuda:0 (default: %(default)s)')
+    parser.add_argument(
+        '--truth',
+        metavar='FILE.csv',
+        help='known values over time of the one VIDEO, to draw and compare')
     args = parser.parse_args()
+    if args.truth:
+        if len(args.videos) != 1 or osp.isdir(args.videos[0]):
+            parser.error('--truth goes with one video file')
+        try:
+            args.truth = read_truth(args.truth, ('valence', 'arousal'))
+        except (OSError, ValueError) as err:
+            parser.error(str(err))
     if args.window <= 0 or args.stride <= 0 or args.batch_size < 1:
         parser.error('--window and --stride must be > 0 and --batch-size '
                      '>= 1')
@@ -112,6 +131,24 @@ def output_names(videos: List[str]) -> List[str]:
     return names
 
 
+def truth_correlations(timeline: EmotionTimeline,
+                       truth: Truth) -> Dict[str, float]:
+    """Pearson r, per target, of the windows' predictions with the truth
+    averaged over each window (weighted by overlap)."""
+    (segments, known), windows = truth, timeline.windows
+    overlap = np.clip(
+        np.minimum(windows[:, 1:], segments[:, 1]) -
+        np.maximum(windows[:, :1], segments[:, 0]), 0, None)
+    correlations = {}
+    for i, target in enumerate(timeline.targets):
+        if target in known:
+            mean_truth = overlap @ known[target] / overlap.sum(1)
+            predicted = timeline.window_values[:, i]
+            correlations[target] = float(
+                np.corrcoef(mean_truth, predicted)[0, 1])
+    return correlations
+
+
 def analyse(model: torch.nn.Module, video: str, name: str,
             args: argparse.Namespace) -> Dict[str, object]:
     """Write the csv, json and png of one video; its summary columns."""
@@ -125,13 +162,17 @@ def analyse(model: torch.nn.Module, video: str, name: str,
     base = osp.join(args.out_dir, name)
     timeline.save_csv(f'{base}.csv')
     timeline.save_json(f'{base}.json')
-    plot_emotion_timeline(timeline, f'{base}.png')
+    plot_emotion_timeline(timeline, f'{base}.png', args.truth)
     values = ', '.join(f'{k} {v:.3f}' for k, v in timeline.values.items())
     note = (' (frames repeated: shorter than the model\'s clip)'
             if timeline.frames_repeated else '')
     print(f'{video}: {values} ({timeline.num_windows} window(s) over '
           f'{round(timeline.duration, 2):g} s){note} -> {base}.csv, .json, '
           '.png')
+    if args.truth is not None and timeline.num_windows > 1:
+        print('Pearson r of the windows with the truth: ' + ', '.join(
+            f'{k} {r:.3f}'
+            for k, r in truth_correlations(timeline, args.truth).items()))
     return dict(
         status='ok',
         duration=f'{timeline.duration:.3f}',

@@ -1,3 +1,3 @@
-from .emotion_timeline_plot import plot_emotion_timeline
+from .emotion_timeline_plot import Truth, plot_emotion_timeline, read_truth
 
-__all__ = ['plot_emotion_timeline']
+__all__ = ['Truth', 'plot_emotion_timeline', 'read_truth']
