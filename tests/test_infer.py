@@ -303,9 +303,13 @@ def test_broken_file_is_refused_with_its_name(model, videos, name):
     with pytest.raises(VideoReadError, match='re-encode') as info:
         inference_emotion(model, str(path))
     assert f'Cannot read {path} as a video' in str(info.value)
-    if name == 'corrupt_middle.avi':  # fails in a window, not at opening
-        assert re.search(r'the frames of [\d.]+-[\d.]+ s cannot be decoded',
-                         str(info.value))
+    if name == 'corrupt_middle.avi':
+        # It opens, and fails on the window with the damaged frames; decord's
+        # decoding threads may read ahead into them when the last frame is
+        # decoded at opening, so that can fail first.
+        assert re.search(
+            r'the frames of [\d.]+-[\d.]+ s cannot be decoded|'
+            r'its frames cannot be decoded', str(info.value))
 
 
 def test_plot_of_a_single_target(tmp_path):
