@@ -5,16 +5,16 @@
 #
 #   bash tools/run_benchmark.sh [DATA_ROOT] [WORK_ROOT]
 #
-# Makes the data (192 films x 2 clips) if DATA_ROOT has none. A run that
+# Makes the data (128 films x 2 clips) if DATA_ROOT has none. A run that
 # stops part-way resumes from its last checkpoint when the script runs
 # again; a run already recorded is skipped (delete its model_zoo/runs/NAME
 # to run it again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python}
-DATA=${1:-data/liris_syn_192x2}
+DATA=${1:-data/liris_syn_128x2}
 WORK=${2:-work_dirs/benchmark}
-MAKE_DATA="python tools/data/make_synthetic_liris.py --out-dir $DATA --num-films 192 --clips-per-film 2"
+MAKE_DATA="python tools/data/make_synthetic_liris.py --out-dir $DATA --num-films 128 --clips-per-film 2"
 
 if [ ! -f "$DATA/LIRIS-ACCEDE-annotations/annotations/ACCEDEranking.txt" ]; then
     $PY ${MAKE_DATA#python }
@@ -32,7 +32,7 @@ run() {  # NAME MODEL CONFIG
         --seed 0 "${resume[@]}"
     $PY tools/model_zoo.py record "$config" "$work" --data-root "$DATA" \
         --name "$name" --model "$model" \
-        --data-name "192 films x 2 clips, 112x112" --data-command "$MAKE_DATA"
+        --data-name "128 films x 2 clips, 112x112" --data-command "$MAKE_DATA"
 }
 
 run tsn_synthetic "TSN BN-Inception" \
