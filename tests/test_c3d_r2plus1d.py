@@ -167,13 +167,41 @@ def test_r2plus1d_features_at_the_papers_clip_size():
     assert 33_000_000 < num_params(model.backbone) < 33_500_000
 
 
+BENCHMARK = {
+    'c3d/c3d_bn_1xb8-8x1x1-5fps-112px-adam-10e_liris-synthetic-rgb.py':
+    'C3DFlex',
+    'r2plus1d/r2plus1d_r18_1xb8-8x1x1-5fps-112px-adam-10e_liris-synthetic-'
+    'rgb.py': 'ResNet2Plus1d',
+}
+
+
 def test_every_config_is_checked():
     found = {
         str(p.relative_to(REPO / 'configs'))
         for folder in ('c3d', 'r2plus1d')
         for p in (REPO / 'configs' / folder).glob('*.py')
     }
-    assert found | {'c3d_liris.py', 'r2plus1d_liris.py'} == set(CONFIGS)
+    assert found | {'c3d_liris.py', 'r2plus1d_liris.py'} == set(CONFIGS) | set(
+        BENCHMARK)
+
+
+@pytest.mark.parametrize('path', sorted(BENCHMARK))
+def test_benchmark_configs_take_8_consecutive_frames_of_112px(path):
+    """The model-zoo benchmark on generated data: the paper's sampling at
+    112x112, Adam 1e-4 for 10 epochs."""
+    cfg = Config.fromfile(REPO / 'configs' / path)
+    assert cfg.model.backbone.type == BENCHMARK[path]
+    for loader in ('train', 'val', 'test'):
+        pipeline = cfg[f'{loader}_dataloader'].dataset.pipeline
+        steps = {t['type']: t for t in pipeline}
+        sampler = steps['SegmentSampleFrames']
+        assert (sampler.num_segments, sampler.clip_len,
+                sampler.target_fps) == (1, 8, 5)
+        assert steps['FormatShape'].input_format == 'NCTHW'
+        assert steps['Resize'].scale == (112, 112)
+    assert cfg.optim_wrapper.optimizer.type == 'Adam'
+    assert cfg.optim_wrapper.optimizer.lr == 1e-4
+    assert cfg.train_cfg.max_epochs == 10
 
 
 @pytest.mark.parametrize('path', sorted(CONFIGS))
