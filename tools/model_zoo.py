@@ -55,6 +55,7 @@ import yaml
 from mmengine.config import Config
 
 from emovid_mm.evaluation import read_predictions, regression_scores
+from emovid_mm.utils import markdown_table
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 RUNS_DIR = 'model_zoo/runs'
@@ -361,11 +362,6 @@ def duration(seconds: float) -> str:
         f'{minutes} min {seconds:02d} s'
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> List[str]:
-    lines = [header, ['---'] * len(header)] + [list(map(str, r)) for r in rows]
-    return ['| ' + ' | '.join(line) + ' |' for line in lines]
-
-
 def score_cell(scores: Dict[str, float]) -> str:
     return (f'{scores["mse"]:.4f} / {scores["pearson_r"]:.3f} '
             f'({scores["pearson_p"]:.1e})')
@@ -396,7 +392,7 @@ def render_markdown(runs: Sequence[dict]) -> str:
             'test = its test split. Params and FLOPs are per clip at the '
             'input size (`tools/analysis/model_complexity.py`).', ''
         ]
-        lines += table(
+        lines.append(markdown_table(
             ['model', 'config', 'frames', 'input', 'params', 'GFLOPs',
              'epochs', 'train time', 'machine'],
             [[
@@ -406,7 +402,7 @@ def render_markdown(runs: Sequence[dict]) -> str:
                 f'{r["params"] / 1e6:.1f} M', f'{r["flops"] / 1e9:.2f}',
                 r['epochs'],
                 duration(r['train_seconds']), r['machine']
-            ] for r in group])
+            ] for r in group]))
         lines += [
             '', 'MSE / Pearson r (p-value) per target and split; CCC, '
             'Spearman rho and the fraction of clips predicted within the '
@@ -425,19 +421,20 @@ def render_markdown(runs: Sequence[dict]) -> str:
                     f'{test["spearman_rho"]:.3f}' if test else '-',
                     f'{test["within_std"]:.2f}' if test else '-'
                 ])
-        lines += table([
+        lines.append(markdown_table([
             'model', 'target', 'train MSE / r (p)', 'test MSE / r (p)',
             'test CCC', 'test Spearman', 'test within std'
-        ], rows)
+        ], rows))
         lines += ['', 'Checkpoints and logs (local to the machine that '
                   'trained them; not published).', '']
-        lines += table(['model', 'checkpoint', 'SHA-256', 'training log',
-                        'record'], [[
-                            r['model'], f'`{r["checkpoint"]["path"]}`',
-                            f'`{r["checkpoint"]["sha256"][:8]}`',
-                            ', '.join(f'`{p}`' for p in r['train_log']),
-                            f'[{r["name"]}]({r["record"]}/run.json)'
-                        ] for r in group])
+        lines.append(markdown_table(
+            ['model', 'checkpoint', 'SHA-256', 'training log', 'record'],
+            [[
+                r['model'], f'`{r["checkpoint"]["path"]}`',
+                f'`{r["checkpoint"]["sha256"][:8]}`',
+                ', '.join(f'`{p}`' for p in r['train_log']),
+                f'[{r["name"]}]({r["record"]}/run.json)'
+            ] for r in group]))
         lines += ['', 'Commands:', '']
         for r in group:
             lines += [f'{r["model"]}:', '', '```bash', *r['commands'],
@@ -453,7 +450,7 @@ def render_markdown(runs: Sequence[dict]) -> str:
     with open(osp.join(REPO, PAPER_TABLE), newline='') as f:
         reader = csv.reader(f)
         header = next(reader)
-        lines += table(header, list(reader))
+        lines.append(markdown_table(header, list(reader)))
     return '\n'.join(lines) + '\n'
 
 

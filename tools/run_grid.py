@@ -23,6 +23,8 @@ import subprocess
 import sys
 from typing import Dict, List, Sequence
 
+from emovid_mm.utils import markdown_table
+
 TOOLS = osp.dirname(osp.abspath(__file__))
 SCORES = ('pearson_r', 'pearson_p', 'mse')
 
@@ -139,12 +141,8 @@ def write_table(rows: List[Dict[str, str]], work_root: str) -> str:
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
-    lines = ['| ' + ' | '.join(columns) + ' |',
-             '|' + '---|' * len(columns)]
-    lines += [
-        '| ' + ' | '.join(r.get(c, '') for c in columns) + ' |' for r in rows
-    ]
-    markdown = '\n'.join(lines) + '\n'
+    markdown = markdown_table(
+        columns, [[r.get(c, '') for c in columns] for r in rows]) + '\n'
     with open(osp.join(work_root, 'results.md'), 'w') as f:
         f.write(markdown)
     return markdown

@@ -44,6 +44,8 @@ from mmaction.registry import MODELS
 from mmaction.utils import register_all_modules
 from mmengine.analysis import FlopAnalyzer
 
+from emovid_mm.utils import markdown_table
+
 #: Order of a recognizer's parts in the tables.
 PART_ORDER = ('backbone', 'backbone_3d', 'backbone_2d', 'neck', 'cls_head')
 #: What the parts are called in ECO (``RecognizerECO``) and in other models.
@@ -285,12 +287,6 @@ def analyse(config: str,
     return report
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A markdown table."""
-    lines = [header, ['---'] * len(header)] + [list(map(str, r)) for r in rows]
-    return '\n'.join('| ' + ' | '.join(line) + ' |' for line in lines)
-
-
 def summary_table(reports: Sequence[Report], runs: int = 0) -> str:
     """One row per config, with CPU times if ``runs``."""
     header = [
@@ -309,7 +305,7 @@ def summary_table(reports: Sequence[Report], runs: int = 0) -> str:
         if runs:
             row += [f'{r.seconds * 1e3:.0f}', r.threads]
         rows.append(row)
-    return table(header, rows)
+    return markdown_table(header, rows)
 
 
 def parts_table(report: Report) -> str:
@@ -318,7 +314,7 @@ def parts_table(report: Report) -> str:
         p.label, f'`{p.name}`', f'{p.params:,}', f'{p.flops:,}',
         f'{100 * p.flops / report.flops:.1f}', p.input_shape, p.output_shape
     ] for p in report.parts]
-    return table([
+    return markdown_table([
         'part', 'module', 'params', 'FLOPs/clip', 'FLOPs %', 'input shape',
         'output shape'
     ], rows)
@@ -330,7 +326,7 @@ def layers_table(report: Report) -> str:
         s.part, s.name, s.output_shape,
         '-' if s.params is None else f'{s.params:,}'
     ] for s in report.stages]
-    return table(['part', 'stage', 'output shape', 'params'], rows)
+    return markdown_table(['part', 'stage', 'output shape', 'params'], rows)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
