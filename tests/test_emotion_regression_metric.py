@@ -19,7 +19,7 @@ import emovid_mm  # noqa: F401  (registers the metrics)
 from emovid_mm.evaluation import read_predictions, write_predictions
 from emovid_mm.evaluation.metrics import (DumpEmotionResults,
                                           EmotionRegressionMetric,
-                                          regression_scores)
+                                          format_p_value, regression_scores)
 from emovid_mm.evaluation.metrics.emotion_regression_metric import \
     format_table
 
@@ -390,6 +390,15 @@ def test_format_table_lists_each_target():
     assert f'{3.5 / 6:.4f}' in lines[2]
     assert f'{4.5 / 6:.4f}' in lines[3]
     assert lines[2].split(' | ')[-1].strip() == '6'
+
+
+def test_a_p_value_that_underflowed_reads_as_a_bound():
+    # scipy returns p = 0 for r near 1 over hundreds of clips.
+    assert stats.pearsonr(np.arange(400.), np.arange(400.) ** 1.01)[1] == 0
+    assert format_p_value(0.0) == '< 1e-300'
+    assert format_p_value(2.5e-182, '.1e') == '2.5e-182'
+    metrics = {'valence/mse': 0.0, 'valence/pearson_p': 0.0}
+    assert '< 1e-300' in format_table(metrics, ['valence'], 400)
 
 
 # ------------------------------------------------- use with CheckpointHook

@@ -54,7 +54,8 @@ import torch
 import yaml
 from mmengine.config import Config
 
-from emovid_mm.evaluation import read_predictions, regression_scores
+from emovid_mm.evaluation import (format_p_value, read_predictions,
+                                  regression_scores)
 from emovid_mm.utils import markdown_table
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -364,7 +365,7 @@ def duration(seconds: float) -> str:
 
 def score_cell(scores: Dict[str, float]) -> str:
     return (f'{scores["mse"]:.4f} / {scores["pearson_r"]:.3f} '
-            f'({scores["pearson_p"]:.1e})')
+            f'({format_p_value(scores["pearson_p"], ".1e")})')
 
 
 def render_markdown(runs: Sequence[dict]) -> str:

@@ -125,6 +125,11 @@ class EmotionRegressionMetric(BaseMetric):
         return metrics
 
 
+def format_p_value(p: float, spec: str = '.3g') -> str:
+    """``p`` in ``spec``, or ``'< 1e-300'`` where it underflowed to 0."""
+    return '< 1e-300' if p == 0 else format(p, spec)
+
+
 def format_table(metrics: Dict[str, float], names: Sequence[str],
                  num_samples: int) -> str:
     """A plain-text table of the scores, one row per target."""
@@ -138,8 +143,8 @@ def format_table(metrics: Dict[str, float], names: Sequence[str],
     for name in names:
         rows.append([
             name,
-            *(format(metrics[f'{name}/{key}'], spec)
-              for _, key, spec in columns),
+            *((format_p_value if key == 'pearson_p' else format)(
+                metrics[f'{name}/{key}'], spec) for _, key, spec in columns),
             str(num_samples)
         ])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
