@@ -26,8 +26,8 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from emovid_mm.evaluation import (Predictions, read_predictions,  # noqa: E402
-                                  regression_scores)
+from emovid_mm.evaluation import (Predictions, format_p_value,  # noqa: E402
+                                  read_predictions, regression_scores)
 
 
 def plot_target(predictions: Predictions, index: int,
@@ -59,9 +59,10 @@ def plot_target(predictions: Predictions, index: int,
     ax.set_aspect('equal')
     ax.set_xlabel(f'{target} (truth)')
     ax.set_ylabel(f'{target} (prediction)')
+    p_value = format_p_value(scores['pearson_p'], '.2g')
     ax.set_title(
         f'{label}: {target}, N = {len(true)}\n'
-        f'r = {scores["pearson_r"]:.3f} (p = {scores["pearson_p"]:.2g}), '
+        f'r = {scores["pearson_r"]:.3f} (p: {p_value}), '
         f'MSE = {scores["mse"]:.4f}, CCC = {scores["ccc"]:.3f}',
         fontsize=10)
     ax.legend(loc='upper left', fontsize=8)
