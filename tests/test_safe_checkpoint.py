@@ -2,18 +2,25 @@
 with ``weights_only=True``; anything else is refused before it runs."""
 import os
 import pickle
+import shutil
+from importlib import import_module
 from collections import OrderedDict
 
 import numpy as np
 import pytest
 import torch
+from hostile_checkpoints import (checkpoint_pickle, exec_via_getattr_build,
+                                 old_allowlist, write_zip)
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner import CheckpointLoader
 from mmengine.runner.checkpoint import _load_checkpoint, load_checkpoint
 
 import emovid_mm  # noqa: F401  (registers the loader)
 from emovid_mm.engine import (CHECKPOINT_SAFE_GLOBALS, UnsafeCheckpointError,
-                              load_local_checkpoint)
+                              load_local_checkpoint, load_url_checkpoint)
+
+checkpoint_module = import_module('mmengine.runner.checkpoint')
+HISTORY_BUFFER = 'mmengine.logging.history_buffer.HistoryBuffer'
 
 
 class CustomThing:
@@ -21,39 +28,6 @@ class CustomThing:
 
     def __init__(self, value=1):
         self.value = value
-
-
-class ShellCommand:
-    """Unpickles as ``os.system(cmd)``."""
-
-    def __init__(self, cmd):
-        self.cmd = cmd
-
-    def __reduce__(self):
-        return (os.system, (self.cmd, ))
-
-
-class Getattr:
-    """Unpickles as ``getattr(obj, name)`` (``getattr`` is allowlisted)."""
-
-    def __init__(self, obj, name):
-        self.obj, self.name = obj, name
-
-    def __call__(self, *args):
-        return getattr(self.obj, self.name)(*args)
-
-    def __reduce__(self):
-        return (getattr, (self.obj, self.name))
-
-
-class CallThat:
-    """Unpickles as ``func(*args)``, ``func`` itself unpickled first."""
-
-    def __init__(self, func, args):
-        self.func, self.args = func, args
-
-    def __reduce__(self):
-        return (self.func, self.args)
 
 
 def history_buffer():
@@ -156,27 +130,36 @@ def ckpt_path(tmp_path):
 # ------------------------------------------------------------ registration
 
 
-def test_importing_emovid_mm_registers_the_local_loader():
+def test_importing_emovid_mm_registers_the_safe_loaders():
     for path in ('/some/dir/epoch_2.pth', 'work_dirs/best.pth',
                  '~/ckpt.pth'):
         assert CheckpointLoader._get_checkpoint_loader(
             path) is load_local_checkpoint
-    # Remote schemes keep MMEngine's loaders.
-    for path in ('http://example.com/x.pth', 'https://example.com/x.pth',
-                 'open-mmlab://resnet50'):
+    for path in ('http://example.com/x.pth', 'https://example.com/x.pth'):
         assert CheckpointLoader._get_checkpoint_loader(
-            path) is not load_local_checkpoint
+            path) is load_url_checkpoint
+    # MMEngine's open-mmlab://, torchvision:// and mmcls:// loaders resolve
+    # a URL and call this name.
+    assert checkpoint_module.load_from_http is load_url_checkpoint
 
 
-def test_allowlist_holds_what_mmengine_checkpoints_need():
-    assert HistoryBuffer in CHECKPOINT_SAFE_GLOBALS
-    assert getattr in CHECKPOINT_SAFE_GLOBALS
-    assert np.ndarray in CHECKPOINT_SAFE_GLOBALS
-    assert np.dtype in CHECKPOINT_SAFE_GLOBALS
-    assert type(np.dtype('float64')) in CHECKPOINT_SAFE_GLOBALS
-    assert type(np.dtype('int64')) in CHECKPOINT_SAFE_GLOBALS
-    assert os.system not in CHECKPOINT_SAFE_GLOBALS
-    assert eval not in CHECKPOINT_SAFE_GLOBALS
+def test_allowlist_names_every_global_of_an_mmengine_checkpoint(ckpt_path):
+    names = {name for _, name in CHECKPOINT_SAFE_GLOBALS}
+    needed = set(torch.serialization.get_unsafe_globals_in_checkpoint(
+        str(ckpt_path)))
+    assert 'builtins.getattr' in needed and HISTORY_BUFFER in needed
+    assert needed <= names
+
+
+def test_allowlist_holds_no_general_callable_or_raw_class():
+    """Every allowed global resolves to a stand-in of the loader, never to
+    the object of that name."""
+    for stand_in, name in CHECKPOINT_SAFE_GLOBALS:
+        assert stand_in.__module__ == 'emovid_mm.engine.safe_checkpoint' or (
+            '\n' in name and issubclass(stand_in, np.dtype)), name
+    for raw in (getattr, eval, exec, HistoryBuffer, np.ndarray, np.dtype,
+                os.system):
+        assert raw not in [g for g, _ in CHECKPOINT_SAFE_GLOBALS]
 
 
 # --------------------------------------------------- genuine checkpoints
@@ -261,6 +244,25 @@ def test_real_message_hub_state_round_trips(tmp_path):
     assert restored.get_info('best_score') == np.float32(0.5)
 
 
+def test_history_buffer_comes_back_as_itself_and_class_state_is_kept(
+        ckpt_path):
+    methods = dict(HistoryBuffer._statistics_methods)
+    buf = load_local_checkpoint(
+        str(ckpt_path))['meta']['message_hub']['log_scalars']['train/lr']
+    assert type(buf) is HistoryBuffer
+    assert type(buf._log_history) is np.ndarray
+    assert set(vars(buf)) == {'max_length', '_log_history', '_count_history'}
+    assert HistoryBuffer._statistics_methods == methods
+
+
+def test_legacy_format_checkpoint_loads(tmp_path):
+    """Checkpoints saved by torch < 1.6 (some published weights)."""
+    path = tmp_path / 'legacy.pth'
+    torch.save(mmengine_checkpoint(), path,
+               _use_new_zipfile_serialization=False)
+    check_loaded(load_local_checkpoint(str(path)))
+
+
 def test_expands_user_home(tmp_path, monkeypatch):
     monkeypatch.setenv('HOME', str(tmp_path))
     torch.save(mmengine_checkpoint(), tmp_path / 'home.pth')
@@ -282,16 +284,23 @@ def test_allowlist_does_not_leak_into_global_state(ckpt_path):
         torch.load(ckpt_path, weights_only=True)
 
 
-def test_previously_allowlisted_globals_stay_allowed(ckpt_path, tmp_path):
+def test_users_allowlist_is_kept_but_never_widens_ours(ckpt_path, tmp_path):
+    """A user who allowlisted the raw ``getattr`` and ``HistoryBuffer``
+    (as this loader once did) keeps them for plain ``torch.load``, but the
+    loader resolves those names to its stand-ins."""
     before = safe_globals_now()
-    array_path = tmp_path / 'array.pth'
-    torch.save({'arr': np.arange(4)}, array_path)
+    marker = tmp_path / 'pwned.txt'
+    hostile = write_zip(tmp_path / 'hostile.pth',
+                        checkpoint_pickle(exec_via_getattr_build(marker)))
     try:
-        torch.serialization.add_safe_globals(CHECKPOINT_SAFE_GLOBALS[2:])
-        assert torch.load(array_path, weights_only=True)['arr'].sum() == 6
-        load_local_checkpoint(str(ckpt_path))
-        assert np.ndarray in safe_globals_now()
-        assert torch.load(array_path, weights_only=True)['arr'].sum() == 6
+        torch.serialization.add_safe_globals(old_allowlist())
+        with pytest.raises(UnsafeCheckpointError, match='hostile.pth'):
+            load_local_checkpoint(str(hostile))
+        assert not marker.exists()
+        check_loaded(load_local_checkpoint(str(ckpt_path)))
+        assert getattr in safe_globals_now()
+        torch.load(hostile, weights_only=True)  # the user's choice
+        assert marker.exists()
     finally:
         torch.serialization.clear_safe_globals()
         torch.serialization.add_safe_globals(list(before))
@@ -307,26 +316,6 @@ def save_with(path, payload):
     torch.save(ckpt, path)
 
 
-def test_os_system_payload_is_refused_and_not_run(tmp_path):
-    marker = tmp_path / 'pwned.txt'
-    path = tmp_path / 'hostile.pth'
-    save_with(path, ShellCommand(f'echo pwned > {marker}'))
-    with pytest.raises(UnsafeCheckpointError) as info:
-        load_local_checkpoint(str(path))
-    assert str(path) in str(info.value)
-    assert isinstance(info.value, pickle.UnpicklingError)
-    assert not marker.exists()
-    # Through MMEngine, as `load_from` / `--resume` would.
-    with pytest.raises(UnsafeCheckpointError, match='hostile.pth'):
-        _load_checkpoint(str(path))
-    with pytest.raises(UnsafeCheckpointError):
-        load_checkpoint(torch.nn.Linear(2, 2), str(path))
-    assert not marker.exists()
-    # Control: the payload is real, an unrestricted load runs it.
-    torch.load(path, weights_only=False)
-    assert marker.read_text().strip() == 'pwned'
-
-
 def test_custom_class_is_refused(tmp_path):
     path = tmp_path / 'custom.pth'
     save_with(path, CustomThing(3))
@@ -335,32 +324,6 @@ def test_custom_class_is_refused(tmp_path):
     assert str(path) in str(info.value)
     assert 'CustomThing' in str(info.value)
     assert torch.load(path, weights_only=False)['meta']['payload'].value == 3
-
-
-def test_function_reached_through_getattr_is_not_called(tmp_path):
-    """``getattr`` is allowlisted, but what it returns is never run:
-    here ``np.ndarray.tofile(array, path)`` would write a file."""
-    marker = tmp_path / 'written.bin'
-    path = tmp_path / 'getattr.pth'
-    save_with(path,
-              CallThat(Getattr(np.ndarray, 'tofile'),
-                       (np.arange(3), str(marker))))
-    with pytest.raises(UnsafeCheckpointError) as info:
-        load_local_checkpoint(str(path))
-    assert str(path) in str(info.value)
-    assert not marker.exists()
-    torch.load(path, weights_only=False)
-    assert marker.exists()
-
-
-def test_refusal_message_keeps_torchs_reason(tmp_path):
-    path = tmp_path / 'getattr.pth'
-    save_with(path,
-              CallThat(Getattr(np.ndarray, 'tofile'),
-                       (np.arange(3), str(tmp_path / 'x.bin'))))
-    with pytest.raises(UnsafeCheckpointError) as info:
-        load_local_checkpoint(str(path))
-    assert 'unrecognized function' in str(info.value)
 
 
 # ----------------------------------------------------------- missing file
@@ -378,3 +341,66 @@ def test_missing_file_raises_file_not_found_naming_it(tmp_path):
 def test_directory_is_not_a_checkpoint(tmp_path):
     with pytest.raises(FileNotFoundError, match=str(tmp_path)):
         load_local_checkpoint(str(tmp_path))
+
+
+# ------------------------------------------------------------------ URLs
+
+
+@pytest.fixture
+def fake_download(monkeypatch, tmp_path):
+    """``torch.hub.download_url_to_file`` copying ``served[url]``."""
+    served, calls = {}, []
+
+    def download(url, dst, hash_prefix=None, progress=True):
+        calls.append(url)
+        shutil.copy(served[url], dst)
+
+    monkeypatch.setattr(torch.hub, 'download_url_to_file', download)
+    monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch_home'))
+    return served, calls
+
+
+def test_url_checkpoint_is_downloaded_once_and_loaded_safely(
+        ckpt_path, fake_download):
+    served, calls = fake_download
+    url = 'https://download.openmmlab.com/x/tsn_r50-e508be42.pth'
+    served[url] = ckpt_path
+    check_loaded(_load_checkpoint(url, map_location='cpu'))
+    check_loaded(_load_checkpoint(url))
+    assert calls == [url]
+    cached = os.path.join(torch.hub.get_dir(), 'checkpoints',
+                          'tsn_r50-e508be42.pth')
+    assert os.path.isfile(cached)
+
+
+def test_hostile_url_checkpoint_is_refused_and_not_run(
+        tmp_path, fake_download):
+    served, _ = fake_download
+    marker = tmp_path / 'pwned.txt'
+    hostile = write_zip(tmp_path / 'served.pth',
+                        checkpoint_pickle(exec_via_getattr_build(marker)))
+    url = 'https://example.com/weights/hostile.pth'
+    served[url] = hostile
+    with pytest.raises(UnsafeCheckpointError, match='hostile.pth'):
+        _load_checkpoint(url)
+    with pytest.raises(UnsafeCheckpointError):
+        load_checkpoint(torch.nn.Linear(2, 2), url)
+    assert not marker.exists()
+    # MMEngine's own download-and-load runs it (weights_only=False).
+    served[url] = hostile
+    torch.hub.load_state_dict_from_url(url, file_name='again.pth')
+    assert marker.exists()
+
+
+def test_open_mmlab_scheme_goes_through_the_safe_loader(
+        tmp_path, fake_download):
+    """``open-mmlab://`` (and ``torchvision://``, ``mmcls://``) resolve to a
+    URL and call MMEngine's ``load_from_http``."""
+    served, calls = fake_download
+    url = checkpoint_module.get_external_models()['vgg16_caffe']
+    marker = tmp_path / 'pwned.txt'
+    served[url] = write_zip(tmp_path / 'served.pth',
+                            checkpoint_pickle(exec_via_getattr_build(marker)))
+    with pytest.raises(UnsafeCheckpointError):
+        _load_checkpoint('open-mmlab://vgg16_caffe')
+    assert calls == [url] and not marker.exists()

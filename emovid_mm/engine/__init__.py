@@ -1,8 +1,10 @@
-from .safe_checkpoint import (CHECKPOINT_SAFE_GLOBALS, UnsafeCheckpointError,
-                              load_local_checkpoint,
+from .safe_checkpoint import (CHECKPOINT_SAFE_GLOBALS, CorruptCheckpointError,
+                              UnsafeCheckpointError, load_local_checkpoint,
+                              load_url_checkpoint,
                               register_safe_checkpoint_loader)
 
 __all__ = [
-    'CHECKPOINT_SAFE_GLOBALS', 'UnsafeCheckpointError',
-    'load_local_checkpoint', 'register_safe_checkpoint_loader'
+    'CHECKPOINT_SAFE_GLOBALS', 'CorruptCheckpointError',
+    'UnsafeCheckpointError', 'load_local_checkpoint', 'load_url_checkpoint',
+    'register_safe_checkpoint_loader'
 ]
