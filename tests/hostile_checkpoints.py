@@ -329,6 +329,11 @@ PAYLOADS: Dict[str, Callable[[Path], bytes]] = {
               history_buffer_by_other_path, stand_in_by_own_path,
               getattr_by_operator_path)
 }
+#: The files that are not one payload in a zip checkpoint.
+OTHER_FILES = ('legacy_format_exec', 'truncated_zip',
+               'zip_without_central_directory', 'garbage', 'empty_file',
+               'flipped_bytes_in_pickle', 'storage_claims_huge_size',
+               'tensor_larger_than_storage')
 RUNS_CODE = ('exec_via_getattr_build', 'eval_via_getattr_build',
              'os_via_import_in_exec', 'subprocess_via_exec',
              'import_via_getattr_build')
