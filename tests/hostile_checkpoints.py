@@ -446,3 +446,47 @@ def old_allowlist() -> List[object]:
         HistoryBuffer, getattr, core.multiarray._reconstruct,
         core.multiarray.scalar, np.ndarray, np.dtype, *dtypes
     ]
+
+
+def outcome(load: Callable[[], object], marker: Path) -> str:
+    """What loading did: refused (and with what), loaded, and whether the
+    payload ran."""
+    from emovid_mm.engine.safe_checkpoint import _unpickler_reason
+    marker.unlink(missing_ok=True)
+    try:
+        load()
+        result = 'loaded'
+    except Exception as err:  # the table reports whatever was raised
+        cause = err.__cause__ or err
+        reason = _unpickler_reason(cause).split('Refused: ')[-1]
+        kind = type(err).__name__
+        if err.__cause__ is not None:
+            kind += f' ({type(cause).__name__})'
+        result = f'{kind}: {reason[:80]}'.rstrip(': ')
+    return ('**ran** ' if marker.exists() else '') + result.replace('|', '/')
+
+
+if __name__ == '__main__':
+    # python tests/hostile_checkpoints.py: the table of docs/checkpoints.md.
+    import sys
+    import tempfile
+
+    import emovid_mm  # noqa: F401
+    from emovid_mm.engine import load_local_checkpoint
+    from emovid_mm.utils import markdown_table
+    with tempfile.TemporaryDirectory() as tmp:
+        marker = Path(tmp) / 'marker'
+        (Path(tmp) / 'pwned_module.py').write_text(
+            f'open({str(marker)!r}, "w").write("imported")\n')
+        sys.path.insert(0, tmp)
+        rows = []
+        for name, path in write_corpus(Path(tmp) / 'files', marker).items():
+            sys.modules.pop('pwned_module', None)
+            with torch.serialization.safe_globals(old_allowlist()):
+                before = outcome(
+                    lambda: torch.load(path, weights_only=True), marker)
+            sys.modules.pop('pwned_module', None)
+            after = outcome(lambda: load_local_checkpoint(str(path)), marker)
+            rows.append((f'`{name}`', before, after))
+    print(
+        markdown_table(('file', 'former allowlist', 'emovid_mm now'), rows))
