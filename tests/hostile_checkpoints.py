@@ -291,6 +291,22 @@ def ordered_dict_attributes(marker: Path) -> bytes:
     return bytes(p.op(b'ub').data)
 
 
+def parameter_with_attributes(marker: Path) -> bytes:
+    """A Parameter whose ``copy_`` is shadowed and which carries a backward
+    hook (torch's ``_rebuild_parameter_with_state`` sets both)."""
+    p = Pickle().glob('torch._utils', '_rebuild_parameter_with_state')
+    p.op(b'(').glob('torch._utils', '_rebuild_tensor_v2')
+    p.op(b'((').str('storage').glob('torch', 'FloatStorage')
+    p.str('0').str('cpu').int(2).op(b'tQ')
+    p.int(0).int(2).op(b'\x85').int(1).op(b'\x85\x89')
+    p.glob('collections', 'OrderedDict').call().op(b'tR')
+    p.op(b'\x88')  # requires_grad
+    p.glob('collections', 'OrderedDict').call().op(b'(').int(1)
+    p.glob('numpy', 'dtype').op(b'u')  # backward hooks {1: hook}
+    p.op(b'}').str('copy_').glob('numpy', 'dtype').op(b's')
+    return bytes(p.op(b'tR').data)
+
+
 def history_buffer_by_other_path(marker: Path) -> bytes:
     """The allowed class under the module that re-exports it."""
     return bytes(Pickle().glob('mmengine.logging', 'HistoryBuffer').op(
@@ -326,6 +342,7 @@ PAYLOADS: Dict[str, Callable[[Path], bytes]] = {
               numpy_reconstruct_object_array, numpy_array_hostile_state,
               numpy_array_claims_more_data, numpy_dtype_class_newobj,
               numpy_scalar_object, ordered_dict_attributes,
+              parameter_with_attributes,
               history_buffer_by_other_path, stand_in_by_own_path,
               getattr_by_operator_path)
 }

@@ -28,8 +28,9 @@ MMEngine checkpoint names is resolved to a narrow stand-in of this module
   numpy 1): numpy's functions, for plain dtypes only.
 
 Everything else, including every other callable, is refused by torch; after
-loading, :func:`_sanitize` checks what came out (no odd dtype, no
-``OrderedDict`` carrying attributes other than ``_metadata``) and turns the
+loading, :func:`_sanitize` checks what came out (no odd dtype, no tensor
+with attributes or hooks, no ``OrderedDict`` carrying attributes other than
+``_metadata``) and turns the
 stand-ins into plain numpy arrays. Importing :mod:`emovid_mm` makes MMEngine
 load local files and ``http(s)://`` URLs (hence ``open-mmlab://``,
 ``torchvision://`` and ``mmcls://``) through :func:`load_local_checkpoint`.
@@ -250,7 +251,15 @@ def _sanitize(obj: Any, seen: Dict[int, Any]) -> Any:
         out = obj.view(np.ndarray) if type(obj) is _CheckedArray else obj
     elif isinstance(obj, np.dtype):
         out = _plain_dtype(obj)
-    elif isinstance(obj, (torch.Tensor, str, bytes, int, float, type(None))):
+    elif isinstance(obj, torch.Tensor):
+        # torch's _rebuild_parameter_with_state sets any attribute, and
+        # backward hooks, that the pickle gives.
+        if vars(obj) or obj._backward_hooks:
+            raise UnsafeCheckpointError(
+                f'a tensor with attributes {sorted(vars(obj))} or backward '
+                'hooks')
+        out = obj
+    elif isinstance(obj, (str, bytes, int, float, type(None))):
         out = obj
     elif isinstance(obj, _HistoryBufferState):
         raise UnsafeCheckpointError(
