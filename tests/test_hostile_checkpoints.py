@@ -149,3 +149,10 @@ def test_command_lines_refuse_before_anything_runs(corpus, marker, tiny_liris,
         assert path in proc.stderr
         assert ('UnsafeCheckpointError' in proc.stderr
                 or 'CorruptCheckpointError' in proc.stderr)
+
+
+def test_docs_table_is_what_the_corpus_prints():
+    """docs/checkpoints.md shows what ``python tests/hostile_checkpoints.py``
+    prints today."""
+    table = run('tests/hostile_checkpoints.py').stdout
+    assert table.strip() in (REPO / 'docs/checkpoints.md').read_text()
