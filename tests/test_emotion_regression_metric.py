@@ -17,14 +17,17 @@ from scipy import stats
 
 import emovid_mm  # noqa: F401  (registers the metrics)
 from emovid_mm.evaluation import read_predictions, write_predictions
+from emovid_mm.evaluation.functional import film_bootstrap_ci
 from emovid_mm.evaluation.metrics import (DumpEmotionResults,
                                           EmotionRegressionMetric,
                                           format_p_value, regression_scores)
-from emovid_mm.evaluation.metrics.emotion_regression_metric import \
-    format_table
+from emovid_mm.evaluation.metrics.emotion_regression_metric import (
+    format_ci, format_table)
 
 TARGETS = ('valence', 'arousal')
-SCORES = ('mse', 'rmse', 'pearson_r', 'pearson_p', 'ccc', 'spearman_rho')
+SCORES = ('mse', 'rmse', 'pearson_r', 'pearson_p', 'ccc', 'spearman_rho',
+          'pearson_r_ci_low', 'pearson_r_ci_high', 'ccc_ci_low',
+          'ccc_ci_high')
 
 
 def pearson_by_hand(x, y):
@@ -39,10 +42,13 @@ def pearson_by_hand(x, y):
     return r, p
 
 
-def as_dict(pred, true):
-    return dict(
+def as_dict(pred, true, film=None):
+    sample = dict(
         pred_values=torch.tensor(pred, dtype=torch.float32),
         gt_values=torch.tensor(true, dtype=torch.float32))
+    if film is not None:
+        sample['film'] = film
+    return sample
 
 
 def make_metric(targets=TARGETS, **kwargs):
@@ -207,8 +213,25 @@ def test_within_std_counts_predictions_inside_the_band():
 
 def test_undefined_correlations_are_nan():
     scores = regression_scores([3.0, 3.0, 3.0], [1.0, 2.0, 3.0])
-    assert math.isnan(scores['ccc'])
     assert math.isnan(scores['spearman_rho'])
+    assert math.isnan(scores['pearson_r'])
+
+
+@pytest.mark.parametrize('constant', [2.0, 0.1, 7.3])
+def test_ccc_of_a_constant_prediction_is_zero(constant):
+    """cov = 0 and the truth's variance > 0: CCC = 0, not NaN."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        scores = regression_scores([constant] * 5, [1.0, 2.0, 3.0, 4.0, 4.5])
+    assert scores['ccc'] == 0.0
+    # a constant truth and varying predictions: also no agreement
+    assert regression_scores([1.0, 2.0, 3.0], [0.1] * 3)['ccc'] == 0.0
+
+
+def test_ccc_undefined_only_when_prediction_and_truth_are_one_constant():
+    assert math.isnan(regression_scores([2.5] * 4, [2.5] * 4)['ccc'])
+    # two different constants: 2 * 0 / (0 + 0 + 1)
+    assert regression_scores([2.0] * 4, [3.0] * 4)['ccc'] == 0.0
 
 
 # -------------------------------------------------- EmotionRegressionMetric
@@ -236,6 +259,9 @@ def test_compute_metrics_keys_and_values():
         for t in TARGETS for s in SCORES
     } | {'mean/mse', 'mean/rmse', 'mean/pearson_r', 'mean/ccc'}
     assert set(metrics) == expected_keys
+    # the samples carry no film: no film-level interval
+    assert all(math.isnan(metrics[f'{t}/{s}']) for t in TARGETS
+               for s in SCORES if '_ci_' in s)
     pred, true = np.array(PRED), np.array(TRUE)
     for i, name in enumerate(TARGETS):
         mse = np.mean((pred[:, i] - true[:, i])**2)
@@ -364,6 +390,9 @@ def test_constant_predictions_give_nan_r_without_crash():
     assert math.isnan(metrics['valence/pearson_r'])
     assert math.isnan(metrics['valence/pearson_p'])
     assert math.isnan(metrics['mean/pearson_r'])
+    # the CCC of a constant prediction is 0, so the mean CCC is defined
+    assert metrics['valence/ccc'] == 0.0
+    assert metrics['mean/ccc'] == pytest.approx(metrics['arousal/ccc'] / 2)
     true_v = np.array(TRUE)[:, 0]
     assert metrics['valence/mse'] == pytest.approx(np.mean((3.0 - true_v)**2))
     assert metrics['arousal/pearson_r'] == pytest.approx(
@@ -390,6 +419,34 @@ def test_format_table_lists_each_target():
     assert f'{3.5 / 6:.4f}' in lines[2]
     assert f'{4.5 / 6:.4f}' in lines[3]
     assert lines[2].split(' | ')[-1].strip() == '6'
+    assert lines[2].split(' | ')[-2].strip() == 'n/a'  # films unknown
+
+
+def test_format_table_labels_p_by_clips_and_intervals_by_films():
+    metrics = {
+        'valence/pearson_r': 0.9,
+        'valence/pearson_r_ci_low': -0.1234,
+        'valence/pearson_r_ci_high': 0.95,
+        'valence/pearson_p': 5.18e-12,
+        'valence/ccc': 0.8,
+        'valence/ccc_ci_low': math.nan,
+        'valence/ccc_ci_high': math.nan,
+    }
+    header, _, row = format_table(metrics, ['valence'], 32, 4,
+                                  0.9).splitlines()
+    cells = dict(zip((c.strip() for c in header.split(' | ')),
+                     (c.strip() for c in row.split(' | '))))
+    assert cells == {
+        'target': 'valence',
+        'Pearson r': '0.9000',
+        'r 90% CI (films)': '[-0.123, 0.950]',
+        'p (clips)': '5.18e-12',
+        'CCC': '0.8000',
+        'CCC 90% CI (films)': 'n/a',
+        'films': '4',
+        'N': '32'
+    }
+    assert format_ci(0.1, 0.25) == '[0.100, 0.250]'
 
 
 def test_a_p_value_that_underflowed_reads_as_a_bound():
@@ -399,6 +456,228 @@ def test_a_p_value_that_underflowed_reads_as_a_bound():
     assert format_p_value(2.5e-182, '.1e') == '2.5e-182'
     metrics = {'valence/mse': 0.0, 'valence/pearson_p': 0.0}
     assert '< 1e-300' in format_table(metrics, ['valence'], 400)
+
+
+# ---------------------------------------- film-level confidence intervals
+
+
+def pooled_bootstrap(pred, true, films, num_resamples, level, seed):
+    """The film bootstrap by hand: for each resample, pool the clips of the
+    drawn films (a film drawn k times counts k times) and score them with
+    :func:`regression_scores`; films in sorted order, drawn as film counts
+    from a multinomial of the seeded generator."""
+    names = sorted(set(films))
+    counts = np.random.default_rng(seed).multinomial(
+        len(names), [1 / len(names)] * len(names), size=num_resamples)
+    clips = [np.flatnonzero(np.array(films) == name) for name in names]
+    resampled = {'pearson_r': [], 'ccc': []}
+    for draw in counts:
+        index = np.concatenate(
+            [np.tile(c, k) for c, k in zip(clips, draw)])
+        scores = regression_scores(pred[index], true[index])
+        for key, values in resampled.items():
+            values.append(scores[key])
+    out = {}
+    tail = 50 * (1 - level)
+    for key, values in resampled.items():
+        values = np.array(values)
+        values = values[~np.isnan(values)]
+        out[f'{key}_ci_low'], out[f'{key}_ci_high'] = np.percentile(
+            values, [tail, 100 - tail]) if len(values) else (math.nan, ) * 2
+    return out
+
+
+def clustered(clips_per_film=(3, 5, 2, 4, 6), seed=0):
+    """Clips of a few films whose truth and predictions share a film mood."""
+    rng = np.random.default_rng(seed)
+    films, pred, true = [], [], []
+    for i, n in enumerate(clips_per_film):
+        mood = rng.normal(3, 1)
+        films += [f'film_{i}'] * n
+        true.append(mood + rng.normal(0, 0.3, n))
+        pred.append(0.5 * mood + rng.normal(1.5, 0.3, n))
+    return np.concatenate(pred), np.concatenate(true), films
+
+
+@pytest.mark.parametrize('clips_per_film', [(3, 5, 2, 4, 6), (3, 2, 4)])
+def test_film_bootstrap_equals_pooling_the_clips_of_drawn_films(
+        clips_per_film):
+    pred, true, films = clustered(clips_per_film)
+    # film_1 predicted constant: resamples of it alone (1 in 27 with 3
+    # films) have no r
+    pred[films.index('film_1'):][:2] = 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        ci = film_bootstrap_ci(pred, true, films, 500, 0.9, seed=3)
+    expected = pooled_bootstrap(pred, true, films, 500, 0.9, 3)
+    assert set(ci) == set(expected)
+    for key in ci:
+        assert ci[key] == pytest.approx(expected[key], abs=1e-9), key
+    assert ci['pearson_r_ci_low'] < ci['pearson_r_ci_high']
+
+
+def test_film_bootstrap_with_one_clip_per_film_is_scipys_bootstrap():
+    rng = np.random.default_rng(1)
+    true = rng.uniform(1, 5, 60)
+    pred = 0.6 * true + rng.normal(1, 0.6, 60)
+    ci = film_bootstrap_ci(pred, true, [f'f{i}' for i in range(60)])
+
+    def pearson(x, y, axis=-1):
+        dx = x - x.mean(axis, keepdims=True)
+        dy = y - y.mean(axis, keepdims=True)
+        return (dx * dy).sum(axis) / np.sqrt(
+            (dx**2).sum(axis) * (dy**2).sum(axis))
+
+    reference = stats.bootstrap((pred, true), pearson, paired=True,
+                                vectorized=True, n_resamples=10000,
+                                method='percentile', random_state=0)
+    # other draws of the same resampling scheme
+    assert ci['pearson_r_ci_low'] == pytest.approx(
+        reference.confidence_interval.low, abs=0.02)
+    assert ci['pearson_r_ci_high'] == pytest.approx(
+        reference.confidence_interval.high, abs=0.02)
+
+
+def test_clips_of_few_films_are_not_independent_evidence():
+    """8 clips each of 4 films whose moods agree in part: the clip-level p
+    is tiny, but the 4 films alone leave r anywhere from negative to 1."""
+    rng = np.random.default_rng(0)
+    films = np.repeat(['a', 'b', 'c', 'd'], 8).tolist()
+    pred = np.repeat([1.0, 2.0, 3.0, 4.0], 8) + rng.normal(0, 0.1, 32)
+    true = np.repeat([1.0, 3.0, 2.0, 4.0], 8) + rng.normal(0, 0.1, 32)
+    scores = regression_scores(pred, true)
+    assert scores['pearson_p'] < 1e-6
+    ci = film_bootstrap_ci(pred, true, films)
+    assert ci['pearson_r_ci_low'] < 0 < scores['pearson_r'] < \
+        ci['pearson_r_ci_high']
+
+
+def test_film_bootstrap_is_deterministic_and_ignores_clip_order():
+    pred, true, films = clustered()
+    ci = film_bootstrap_ci(pred, true, films)
+    assert film_bootstrap_ci(pred, true, films) == ci
+    order = np.random.default_rng(5).permutation(len(films))
+    shuffled = film_bootstrap_ci(pred[order], true[order],
+                                 [films[i] for i in order])
+    for key in ci:
+        assert shuffled[key] == pytest.approx(ci[key], abs=1e-12)
+    assert film_bootstrap_ci(pred, true, films, seed=1) != ci
+    wider = film_bootstrap_ci(pred, true, films, confidence_level=0.99)
+    assert wider['pearson_r_ci_low'] <= ci['pearson_r_ci_low']
+    assert wider['pearson_r_ci_high'] >= ci['pearson_r_ci_high']
+
+
+@pytest.mark.parametrize('films', [
+    ['a', 'a', 'b', 'b', 'b', 'a'],
+    ['a', 'b', 'c', '', 'a', 'b'],
+    [''] * 6,
+])
+def test_no_film_interval_with_fewer_than_three_or_unknown_films(films):
+    pred, true = np.array(PRED)[:, 0], np.array(TRUE)[:, 0]
+    ci = film_bootstrap_ci(pred, true, films)
+    assert len(ci) == 4 and all(math.isnan(v) for v in ci.values())
+    three = film_bootstrap_ci(pred, true, ['a', 'b', 'c', 'a', 'b', 'c'])
+    assert all(np.isfinite(v) for v in three.values())
+
+
+def test_film_interval_of_constant_predictions():
+    """r is undefined in every resample; the CCC is 0 in every one."""
+    true = np.array(TRUE)[:, 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        ci = film_bootstrap_ci(np.full(6, 0.1), true, list('abcabc'))
+    assert math.isnan(ci['pearson_r_ci_low'])
+    assert math.isnan(ci['pearson_r_ci_high'])
+    assert ci['ccc_ci_low'] == ci['ccc_ci_high'] == 0.0
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(films=['a', 'b']), 'same length'),
+    (dict(confidence_level=1.0), 'confidence_level'),
+    (dict(num_resamples=0), 'num_resamples'),
+])
+def test_film_bootstrap_bad_arguments(kwargs, match):
+    args = dict(pred=np.arange(4.), true=np.arange(4.), films=list('abcd'))
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        film_bootstrap_ci(**args)
+
+
+def film_samples(pred, true, films):
+    """Samples as the evaluator passes them, the film in the metainfo (as
+    ``PackEmotionInputs`` puts it)."""
+    samples = []
+    for p, t, f in zip(pred, true, films):
+        sample = ActionDataSample(metainfo=dict(film=f))
+        sample.set_field(torch.tensor(t), 'gt_values')
+        sample.set_field(torch.tensor(p), 'pred_values')
+        samples.append(sample.to_dict())
+    return samples
+
+
+def test_metric_reports_film_intervals_from_the_samples(monkeypatch):
+    pred, true, films = clustered()
+    pred = np.stack([pred, true[::-1]], axis=1).astype(np.float32)
+    true = np.stack([true, true], axis=1).astype(np.float32)
+    messages = []
+    monkeypatch.setattr(MMLogger.get_current_instance(), 'info',
+                        messages.append)
+    metric = make_metric(num_resamples=300, confidence_level=0.8, seed=2)
+    metric.process({}, film_samples(pred, true, films))
+    metrics = metric.evaluate(len(films))
+    for i, name in enumerate(TARGETS):
+        expected = film_bootstrap_ci(pred[:, i], true[:, i], films, 300,
+                                     0.8, 2)
+        for key, value in expected.items():
+            assert metrics[f'{name}/{key}'] == value
+    header, _, valence, _ = messages[-1].strip().splitlines()[:4]
+    assert 'r 80% CI (films)' in header and 'p (clips)' in header
+    assert valence.split(' | ')[-2].strip() == '5'  # films
+    assert valence.split(' | ')[-1].strip() == str(len(films))
+    assert format_ci(metrics['valence/pearson_r_ci_low'],
+                     metrics['valence/pearson_r_ci_high']) in valence
+    assert 'bootstrap over the 5 films, 300 resamples' in messages[-1]
+    assert f'the {len(films)} clips as independent' in messages[-1]
+
+
+def test_metric_says_why_there_is_no_film_interval(monkeypatch):
+    messages = []
+    monkeypatch.setattr(MMLogger.get_current_instance(), 'info',
+                        messages.append)
+    metric = make_metric()
+    metric.process({}, film_samples(PRED, TRUE, list('aabbab')))
+    metric.evaluate(6)
+    assert 'the clips come from 2 film(s), at least 3' in messages[-1]
+    metric.process({}, [as_dict(p, t) for p, t in zip(PRED, TRUE)])
+    metric.evaluate(6)
+    assert '6 of 6 clips have no film' in messages[-1]
+
+
+def test_metric_film_intervals_over_ranks_equal_one_process():
+    """Each rank's results carry the film; the gathered results (rank 0's
+    clips, then rank 1's) give the single-process intervals."""
+    pred, true, films = clustered()
+    pred = np.stack([pred, pred], axis=1)
+    true = np.stack([true, true], axis=1)
+    samples = film_samples(pred, true, films)
+    single = make_metric()
+    single.process({}, samples)
+    ranks = [make_metric(), make_metric()]
+    ranks[0].process({}, samples[:7])
+    ranks[1].process({}, samples[7:])
+    gathered = [r for rank in ranks for r in rank.results]
+    assert [r['film'] for r in gathered] == films
+    assert ranks[0].compute_metrics(gathered) == single.compute_metrics(
+        single.results)
+
+
+@pytest.mark.parametrize('kwargs', [
+    dict(num_resamples=0),
+    dict(confidence_level=95),
+])
+def test_metric_refuses_bad_bootstrap_arguments(kwargs):
+    with pytest.raises(ValueError, match='num_resamples >= 1 and 0 < '):
+        EmotionRegressionMetric(**kwargs)
 
 
 # ------------------------------------------------- use with CheckpointHook

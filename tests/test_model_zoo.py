@@ -2,14 +2,19 @@
 model_zoo.md and metafiles, and the refusals."""
 import hashlib
 import json
+import re
 import shutil
 
 import numpy as np
 import pytest
 import yaml
+from mmengine.config import Config
 
 from conftest import CONFIG, REPO, run
-from emovid_mm.evaluation import read_predictions, regression_scores
+from emovid_mm.evaluation import (read_predictions, regression_scores,
+                                  write_predictions)
+from emovid_mm.evaluation.functional import film_bootstrap_ci
+from emovid_mm.evaluation.metrics.emotion_regression_metric import format_ci
 
 TOOL = 'tools/model_zoo.py'
 
@@ -79,6 +84,10 @@ def test_render_is_reproducible_and_computed_from_the_records(
                if line.startswith('| TSN tiny | arousal |'))
     assert f'{scores["mse"]:.4f} / {scores["pearson_r"]:.3f}' in row
     assert f'{scores["ccc"]:.3f}' in row
+    # 4 test clips of 2 films: no film-level interval
+    assert row.count('| n/a |') == 2 and row.endswith('| 4 / 2 |')
+    assert 'test MSE / r (p, clips)' in markdown
+    assert 'test r 95% CI (films)' in markdown
     assert '| ECO Lite | 0.939 | 0.109 | 0.182 | 0.963 |' in markdown
     meta = yaml.safe_load(
         (tmp_path / 'a' / 'tests/data/metafile.yml').read_text())
@@ -89,6 +98,32 @@ def test_render_is_reproducible_and_computed_from_the_records(
         scores['mse'], 4)
     index = yaml.safe_load((tmp_path / 'a' / 'model-index.yml').read_text())
     assert index == {'Import': ['tests/data/metafile.yml']}
+
+
+def test_render_computes_film_intervals_from_the_films_of_the_record(
+        recorded, tmp_path):
+    """Give each of the 4 test clips a film of its own (4 films): render
+    shows the film bootstrap of the prediction file, and p by clips."""
+    _, runs_dir = recorded
+    copy = tmp_path / 'runs'
+    shutil.copytree(runs_dir, copy)
+    path = str(copy / 'tiny_tsn' / 'test.csv')
+    predictions = read_predictions(path)
+    predictions.film = [f'film_{i}' for i in range(4)]
+    write_predictions(path, predictions)
+    render(copy, tmp_path / 'out')
+    markdown = (tmp_path / 'out' / 'model_zoo.md').read_text()
+    for i, target in enumerate(predictions.targets):
+        ci = film_bootstrap_ci(predictions.pred[:, i],
+                               predictions.true[:, i], predictions.film)
+        row = next(line for line in markdown.splitlines()
+                   if line.startswith(f'| TSN tiny | {target} |'))
+        cells = [c.strip() for c in row.strip('|').split('|')]
+        assert cells[4] == format_ci(ci['pearson_r_ci_low'],
+                                     ci['pearson_r_ci_high'])
+        assert cells[6] == format_ci(ci['ccc_ci_low'], ci['ccc_ci_high'])
+        assert cells[-1] == '4 / 4'
+    assert '[' in cells[4]  # an interval, not n/a
 
 
 def test_check_fails_when_a_record_changes(recorded, tmp_path):
@@ -155,3 +190,50 @@ def test_repo_model_zoo_is_what_the_tool_generates():
     for path in runs:
         meta = json.loads(path.read_text())
         assert np.isfinite(meta['train_seconds'])
+    # the 32 test films of a published run: film-level intervals
+    predictions = read_predictions(
+        str(REPO / 'model_zoo/runs/eco_lite_synthetic/test.csv'))
+    ci = film_bootstrap_ci(predictions.pred[:, 1], predictions.true[:, 1],
+                           predictions.film)
+    row = next(line for line in (REPO / 'model_zoo.md').read_text()
+               .splitlines() if line.startswith('| ECO Lite | arousal |'))
+    assert format_ci(ci['pearson_r_ci_low'], ci['pearson_r_ci_high']) in row
+    assert row.endswith('| 64 / 32 |')
+
+
+def test_readme_tsn_eco_table_states_each_recipe_and_the_records_scores():
+    """Each row of the README's TSN vs ECO Lite table is a record: its
+    epochs and augmentation as trained, its test clips / films, and r with
+    the film-level interval as the record's prediction file gives them."""
+    lines = (REPO / 'README.md').read_text().splitlines()
+    start = lines.index('| data (test clips / films) | model | recipe | '
+                        'valence r [95% CI] | arousal r [95% CI] |')
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith('|'):
+            break
+        rows.append([c.strip() for c in line.strip('|').split('|')])
+    assert len(rows) >= 2
+    runs = [json.loads(p.read_text())
+            for p in (REPO / 'model_zoo/runs').glob('*/run.json')]
+    for data, model, recipe, *cells in rows:
+        assert len(cells) == 2  # valence, arousal
+        match = re.fullmatch(r'(.+) \((\d+) / (\d+)\)', data)
+        run_ = next(r for r in runs if r['model'] == model
+                    and r['data']['name'].startswith(match[1] + ','))
+        assert recipe.startswith(f'{run_["epochs"]} epochs'), recipe
+        pipeline = Config.fromfile(str(
+            REPO / run_['config'])).train_dataloader.dataset.pipeline
+        augmented = any(t['type'] in ('RandomCrop', 'Flip')
+                        for t in pipeline)
+        assert ('no augmentation' not in recipe) == augmented, recipe
+        predictions = read_predictions(
+            str(REPO / 'model_zoo/runs' / run_['name'] / 'test.csv'))
+        assert (int(match[2]), int(match[3])) == (
+            len(predictions.film), len(set(predictions.film)))
+        for i, cell in enumerate(cells):
+            pred, true = predictions.pred[:, i], predictions.true[:, i]
+            r = regression_scores(pred, true)['pearson_r']
+            ci = film_bootstrap_ci(pred, true, predictions.film)
+            assert cell == f'{r:.3f} ' + format_ci(
+                ci['pearson_r_ci_low'], ci['pearson_r_ci_high']), cell

@@ -56,6 +56,8 @@ from mmengine.config import Config
 
 from emovid_mm.evaluation import (format_p_value, read_predictions,
                                   regression_scores)
+from emovid_mm.evaluation.functional import MIN_FILMS, film_bootstrap_ci
+from emovid_mm.evaluation.metrics.emotion_regression_metric import format_ci
 from emovid_mm.utils import markdown_table
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -81,6 +83,8 @@ COLLECTIONS = {
             'Understanding', 'https://arxiv.org/abs/1804.09066'),
 }
 LOG_TIME = re.compile(r'^(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) ')
+#: The film-level bootstrap of the published confidence intervals.
+BOOTSTRAP = dict(num_resamples=10000, confidence_level=0.95, seed=0)
 
 
 class RecordError(Exception):
@@ -321,7 +325,10 @@ def record(args: argparse.Namespace) -> str:
 
 def load_runs(runs_dir: str) -> List[dict]:
     """Every record under ``runs_dir``, checked against its config, with
-    its scores: ``run['scores'][split][target]``."""
+    its scores, film-level intervals included
+    (``run['scores'][split][target]``), and its clips and films per split
+    (``run['clips'][split]``, ``run['films'][split]``: ``None`` when a
+    clip has no film)."""
     runs = []
     for path in sorted(glob.glob(osp.join(runs_dir, '*', 'run.json'))):
         with open(path) as f:
@@ -337,7 +344,7 @@ def load_runs(runs_dir: str) -> List[dict]:
                 'settings digest differs): run it again and record it '
                 '(the commands are in the record), or restore the config.')
         targets = list(cfg.test_dataloader.dataset.targets)
-        run['scores'] = {}
+        run['scores'], run['clips'], run['films'] = {}, {}, {}
         for split in run['splits']:
             predictions = read_predictions(
                 osp.join(osp.dirname(path), f'{split}.csv'))
@@ -346,11 +353,19 @@ def load_runs(runs_dir: str) -> List[dict]:
                     f'{path}: {split}.csv has the targets '
                     f'{predictions.targets}, {run["config"]} {targets}.')
             run['scores'][split] = {
-                t: regression_scores(predictions.pred[:, i],
-                                     predictions.true[:, i],
-                                     predictions.variance[:, i])
+                t: {
+                    **regression_scores(predictions.pred[:, i],
+                                        predictions.true[:, i],
+                                        predictions.variance[:, i]),
+                    **film_bootstrap_ci(predictions.pred[:, i],
+                                        predictions.true[:, i],
+                                        predictions.film, **BOOTSTRAP)
+                }
                 for i, t in enumerate(targets)
             }
+            run['clips'][split] = len(predictions.film)
+            run['films'][split] = len(set(predictions.film)) if all(
+                predictions.film) else None
         run['record'] = osp.relpath(osp.dirname(path), REPO)
         runs.append(run)
     return runs
@@ -366,6 +381,23 @@ def duration(seconds: float) -> str:
 def score_cell(scores: Dict[str, float]) -> str:
     return (f'{scores["mse"]:.4f} / {scores["pearson_r"]:.3f} '
             f'({format_p_value(scores["pearson_p"], ".1e")})')
+
+
+def ci_cell(scores: Dict[str, float], score: str) -> str:
+    return format_ci(scores[f'{score}_ci_low'], scores[f'{score}_ci_high'])
+
+
+SCORES_TEXT = (
+    'MSE / Pearson r (p) per target and split; then, on the test split, '
+    'confidence intervals of r and of the CCC, Spearman rho, the fraction '
+    'of clips predicted within the annotated standard deviation, and the '
+    'numbers of clips and films. The p-value takes the clips as '
+    'independent, which clips of one film are not. The confidence '
+    'intervals resample films instead: films drawn with replacement, each '
+    'with all of its clips, '
+    f'{BOOTSTRAP["num_resamples"]} resamples, percentile interval, seed '
+    f'{BOOTSTRAP["seed"]} (`emovid_mm.evaluation.functional.'
+    f'film_bootstrap_ci`); n/a with fewer than {MIN_FILMS} films.')
 
 
 def render_markdown(runs: Sequence[dict]) -> str:
@@ -404,27 +436,31 @@ def render_markdown(runs: Sequence[dict]) -> str:
                 r['epochs'],
                 duration(r['train_seconds']), r['machine']
             ] for r in group]))
-        lines += [
-            '', 'MSE / Pearson r (p-value) per target and split; CCC, '
-            'Spearman rho and the fraction of clips predicted within the '
-            'annotated standard deviation on the test split.', ''
-        ]
+        lines += ['', SCORES_TEXT, '']
         rows = []
         for r in group:
             for target in r['scores'][r['splits'][-1]]:
                 test = r['scores'].get('test', {}).get(target)
                 train = r['scores'].get('train', {}).get(target)
+                films = r['films'].get('test')
                 rows.append([
                     r['model'], target,
                     score_cell(train) if train else '-',
                     score_cell(test) if test else '-',
+                    ci_cell(test, 'pearson_r') if test else '-',
                     f'{test["ccc"]:.3f}' if test else '-',
+                    ci_cell(test, 'ccc') if test else '-',
                     f'{test["spearman_rho"]:.3f}' if test else '-',
-                    f'{test["within_std"]:.2f}' if test else '-'
+                    f'{test["within_std"]:.2f}' if test else '-',
+                    f'{r["clips"]["test"]} / '
+                    f'{"n/a" if films is None else films}' if test else '-'
                 ])
+        level = f'{100 * BOOTSTRAP["confidence_level"]:g}%'
         lines.append(markdown_table([
-            'model', 'target', 'train MSE / r (p)', 'test MSE / r (p)',
-            'test CCC', 'test Spearman', 'test within std'
+            'model', 'target', 'train MSE / r (p, clips)',
+            'test MSE / r (p, clips)', f'test r {level} CI (films)',
+            'test CCC', f'test CCC {level} CI (films)', 'test Spearman',
+            'test within std', 'test clips / films'
         ], rows))
         lines += ['', 'Checkpoints and logs (local to the machine that '
                   'trained them; not published).', '']
