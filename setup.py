@@ -66,14 +66,15 @@ setup(
         'torch>=2.5',
         *openmmlab_requirements(),
         'decord>=0.6.0',
+        # reads the frame counts and rates of the clips from their containers
+        # (emovid_mm/datasets/video_probe.py)
+        'av>=12',
         'matplotlib',
         'numpy',
         'opencv-python',
         'scipy',
         'packaging',
     ],
-    # PyAV writes the test videos that OpenCV cannot: H.264, HEVC, VP9 and
-    # variable frame rates.
-    extras_require=dict(tests=['pytest>=7', 'av>=12']),
+    extras_require=dict(tests=['pytest>=7']),
     license='Apache-2.0',
     zip_safe=False)

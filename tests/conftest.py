@@ -4,15 +4,11 @@ import sys
 from pathlib import Path
 from typing import Dict, Iterable, Optional, Tuple
 
+# PyAV (the tests' video encoder) before decord: decord loads its own FFmpeg
+# and libvpx into the global symbol namespace (RTLD_GLOBAL), and PyAV's VP9
+# encoder loaded after it fails to open (error 22).
+import av  # noqa: F401
 import pytest
-
-try:
-    # PyAV (the tests' video encoder) before decord: decord loads its own
-    # FFmpeg and libvpx into the global symbol namespace (RTLD_GLOBAL), and
-    # PyAV's VP9 encoder loaded after it fails to open (error 22).
-    import av  # noqa: F401
-except ImportError:  # only tests/test_infer.py needs it
-    pass
 
 REPO = Path(__file__).resolve().parents[1]
 RANKING = 'LIRIS-ACCEDE-annotations/annotations/ACCEDEranking.txt'

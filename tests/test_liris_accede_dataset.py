@@ -1,10 +1,13 @@
+import re
+
 import numpy as np
 import pytest
 import torch
 
-from conftest import RANKING, SETS, VIDEOS, write_liris
+from conftest import DESCRIPTION, RANKING, SETS, VIDEOS, write_liris
 from emovid_mm.datasets import (AnnotationError, LIRISACCEDEDataset,
                                 load_films, load_ranking, load_sets)
+from emovid_mm.datasets.liris_accede_dataset import BadClipsError
 
 FILMS = [
     dict(id=0, set=0, film='A.mp4', valence=1.5, arousal=4.0),
@@ -110,6 +113,68 @@ def test_malformed_ranking_line_names_file_and_line(tmp_path, line, match):
         dataset(tmp_path)
 
 
+@pytest.mark.parametrize('file', [RANKING, SETS])
+def test_duplicate_id_spelled_differently(tmp_path, file):
+    write_liris(tmp_path, FILMS)
+    path = tmp_path / file
+    lines = path.read_text().splitlines()
+    lines.append(lines[2].replace('1', '001', 1))  # id 1 again, as 001
+    path.write_text('\n'.join(lines) + '\n')
+    with pytest.raises(AnnotationError,
+                       match=r"line 7: id 001 already appears on line 3 "
+                       r"\(as '1'"):
+        dataset(tmp_path)
+
+
+def test_clip_named_differently_in_the_two_files(tmp_path):
+    write_liris(
+        tmp_path,
+        FILMS,
+        sets_lines=[
+            f'{c["id"]}\tACCEDE{c["id"] + (c["id"] == 3):05d}.mp4\t{c["set"]}'
+            for c in FILMS
+        ])
+    with pytest.raises(AnnotationError,
+                       match=r"Clip id 3 is named 'ACCEDE00003.mp4' in .*"
+                       r"ACCEDEranking.txt, line 5, but 'ACCEDE00004.mp4' in "
+                       r".*ACCEDEsets.txt, line 5"):
+        dataset(tmp_path)
+
+
+@pytest.mark.parametrize('xml,match', [
+    ('<clips><clip><id>0</id><movie>A.mp4</movie></clip></clips>',
+     r'has no <media> element \(its root is <clips>\)'),
+    ('<ACCEDEdescription><media><id>99</id><movie>A.mp4</movie></media>'
+     '</ACCEDEdescription>', r'3 of the 3 clip ids of split .test. are not '
+     r'in .*ACCEDEdescription.xml')
+])
+def test_description_file_naming_none_of_the_clips(tmp_path, xml, match):
+    write_liris(tmp_path, FILMS)
+    (tmp_path / DESCRIPTION).write_text(xml)
+    with pytest.raises(AnnotationError, match=match):
+        dataset(tmp_path, split='test')
+
+
+# (An XML file may be UTF-16: its byte order mark says so.)
+@pytest.mark.parametrize('file,encoding,looks',
+                         [(RANKING, 'utf-16', 'UTF-16'),
+                          (SETS, 'utf-16', 'UTF-16'),
+                          (RANKING, 'latin-1', 'Latin-1'),
+                          (SETS, 'latin-1', 'Latin-1'),
+                          (DESCRIPTION, 'latin-1', 'Latin-1')])
+def test_annotation_file_not_in_utf8(tmp_path, file, encoding, looks):
+    write_liris(tmp_path, FILMS)
+    path = tmp_path / file
+    text = path.read_text(encoding='utf-8')
+    # 'É' is one byte in Latin-1, which is not UTF-8
+    path.write_bytes(text.replace('ACCEDE00000', 'ACCÉDE00000').encode(
+        encoding))
+    with pytest.raises(AnnotationError,
+                       match=rf'{re.escape(str(path))}, line \d+: not UTF-8 '
+                       rf'text \(byte 0x.. at offset \d+.*{looks}'):
+        dataset(tmp_path)
+
+
 def test_bad_header(tmp_path):
     write_liris(tmp_path, FILMS)
     path = tmp_path / SETS
@@ -189,19 +254,33 @@ def test_pipeline_packs_float_targets(tiny_liris):
     assert 'gt_labels' not in sample and 'gt_label' not in sample
 
 
-def _with_corrupt_clip(tiny_liris, tmp_path):
-    """A copy of the tiny dataset (links) whose first training clip is
-    garbage bytes."""
+def _linked_copy(tiny_liris, tmp_path):
+    """A copy of the tiny dataset made of links to its files."""
     root = tmp_path / 'liris'
     for path in tiny_liris.rglob('*'):
         if path.is_file():
             target = root / path.relative_to(tiny_liris)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.symlink_to(path)
+    return root
+
+
+def _replace(path, data):
+    path.unlink()
+    path.write_bytes(data)
+
+
+def _with_corrupt_clip(tiny_liris, tmp_path):
+    """A copy of the tiny dataset whose first training clip has an intact
+    mp4 index (it opens, and probes well) but zeroed frames (FFmpeg fails
+    to decode them)."""
+    root = _linked_copy(tiny_liris, tmp_path)
     ds = LIRISACCEDEDataset(data_root=str(root), split=[0], pipeline=[])
     bad = root / VIDEOS / ds.get_data_info(0)['name']
-    bad.unlink()
-    bad.write_bytes(b'not a video' * 100)
+    data = bytearray(bad.read_bytes())
+    frames = slice(data.index(b'mdat') + 4, data.index(b'moov') - 4)
+    data[frames] = bytes(frames.stop - frames.start)
+    _replace(bad, bytes(data))
     return root, bad
 
 
@@ -226,19 +305,53 @@ def test_unreadable_clip_is_skipped_and_counted_in_training(
         assert item['data_samples'].metainfo['name'] != bad.name
     assert list(ds.skipped_clips) == [str(bad)]
     assert ds.skipped_clips[str(bad)] >= 3
-    second = root / VIDEOS / ds.get_data_info(1)['name']
-    second.unlink()
-    second.write_bytes(b'')
+    # emptied after the dataset was built: decord cannot open it
+    _replace(root / VIDEOS / ds.get_data_info(1)['name'], b'')
     with pytest.raises(RuntimeError, match='more than max_skipped_clips=1'):
         ds[1]
 
 
-def test_clip_shorter_than_the_frames_asked_for(tiny_liris):
+def _fail(results):
+    raise RuntimeError('a bug in a transform')
+
+
+def test_transform_error_stops_training(tiny_liris):
     ds = LIRISACCEDEDataset(
         data_root=str(tiny_liris),
-        split='learning',
-        pipeline=_pipeline(num_segments=40),
-        test_mode=True)
-    with pytest.raises(RuntimeError,
-                       match=r'ACCEDE\d+.mp4 has \d+ frames at 5 fps'):
+        split=[0],
+        pipeline=[*_pipeline(test_mode=False), _fail])
+    with pytest.raises(RuntimeError, match='a bug in a transform'):
         ds[0]
+    assert ds.skipped_clips == {}
+
+
+@pytest.mark.parametrize('test_mode', [True, False])
+def test_clips_too_short_are_all_named_when_built(tiny_liris, test_mode):
+    with pytest.raises(BadClipsError) as err:
+        LIRISACCEDEDataset(
+            data_root=str(tiny_liris),
+            split='learning',
+            pipeline=_pipeline(num_segments=21, test_mode=test_mode),
+            test_mode=test_mode,
+            probe_cache=None)
+    message = str(err.value)
+    assert '4 of the 4 clips' in message
+    # 3-4 s clips at 25 fps give 15-20 frames at 5 fps
+    assert len(re.findall(r'ACCEDE\d{5}.mp4: has (1[5-9]|20) frames at 5 '
+                          r'fps \(\d+ at 25 fps in the file\), fewer than '
+                          'the 21 ', message)) == 4
+
+
+def test_unreadable_clips_are_named_when_built(tiny_liris, tmp_path):
+    root = _linked_copy(tiny_liris, tmp_path)
+    ds = LIRISACCEDEDataset(data_root=str(root), split=[1], pipeline=[])
+    names = [ds.get_data_info(i)['name'] for i in range(2)]
+    _replace(root / VIDEOS / names[0], b'not a video' * 100)
+    _replace(root / VIDEOS / names[1], b'')
+    with pytest.raises(BadClipsError) as err:
+        LIRISACCEDEDataset(
+            data_root=str(root), split=[1], pipeline=_pipeline(num_segments=2))
+    assert '2 of the 4 clips' in str(err.value)
+    for name in names:
+        assert f'{name}: cannot be read as a video (Invalid data' in str(
+            err.value)

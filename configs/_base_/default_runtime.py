@@ -16,6 +16,9 @@ default_hooks = dict(
         rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
+# Training stops before it starts if the training split shares a clip or a
+# film with the validation or test split.
+custom_hooks = [dict(type='SplitLeakCheckHook')]
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -19,11 +19,12 @@ code that reads it):
 
 Every error names the file and, where there is one, the line.
 """
+import codecs
 import math
 import os.path as osp
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Dict, List, Sequence
+from typing import Dict, List, NamedTuple, Sequence
 
 #: Official ``set`` ids of ``ACCEDEsets.txt``.
 OFFICIAL_SETS: Dict[str, int] = {'test': 0, 'learning': 1, 'validation': 2}
@@ -51,6 +52,13 @@ class ClipAnnotation:
     line: int
 
 
+class SetEntry(NamedTuple):
+    """One line of ``ACCEDEsets.txt``."""
+    name: str
+    set: int
+    line: int
+
+
 def _check_file(path: str, what: str) -> None:
     if not osp.isfile(path):
         raise AnnotationError(
@@ -58,6 +66,19 @@ def _check_file(path: str, what: str) -> None:
             'where LIRIS-ACCEDE-data.zip and LIRIS-ACCEDE-annotations.zip '
             'were extracted, or generate the demo data with '
             '`python tools/data/make_synthetic_liris.py`.')
+
+
+def _not_utf8(path: str, data: bytes, err: UnicodeDecodeError) -> str:
+    """The message for a file that does not decode as UTF-8."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        guess, source = 'starts with a UTF-16 byte order mark', 'UTF-16'
+    else:
+        guess, source = 'may be Latin-1 or Windows-1252', 'LATIN1'
+    line = data.count(b'\n', 0, err.start) + 1
+    return (f'{path}, line {line}: not UTF-8 text (byte '
+            f'{data[err.start]:#04x} at offset {err.start}: {err.reason}); '
+            f'it {guess}. Save it as UTF-8, e.g. with `iconv -f {source} '
+            '-t UTF-8`.')
 
 
 def _read_tsv(path: str, columns: Sequence[str],
@@ -69,8 +90,12 @@ def _read_tsv(path: str, columns: Sequence[str],
         the 1-based line number in the file.
     """
     _check_file(path, what)
-    with open(path, encoding='utf-8-sig') as f:
-        lines = f.read().splitlines()
+    with open(path, 'rb') as f:
+        data = f.read()
+    try:
+        lines = data.decode('utf-8-sig').splitlines()
+    except UnicodeDecodeError as err:
+        raise AnnotationError(_not_utf8(path, data, err)) from None
     if not lines:
         raise AnnotationError(f'{path} is empty; expected the header '
                               f'{chr(9).join(columns)!r}.')
@@ -106,14 +131,21 @@ def _number(row: Dict[str, str], column: str, cast: type, path: str):
     return value
 
 
-def _unique_ids(rows: List[Dict[str, str]], path: str) -> None:
-    seen: Dict[str, int] = {}
+def _ids(rows: List[Dict[str, str]], path: str) -> List[int]:
+    """The integer id of each row; an id may appear once (``007`` is 7)."""
+    ids, seen = [], {}
     for row in rows:
-        if row['id'] in seen:
+        clip_id = _number(row, 'id', int, path)
+        if clip_id in seen:
+            first = seen[clip_id]
+            spelled = ('' if first['id'] == row['id'] else
+                       f' (as {first["id"]!r}; ids are compared as numbers)')
             raise AnnotationError(
                 f'{path}, line {row["_line"]}: id {row["id"]} already '
-                f'appears on line {seen[row["id"]]}.')
-        seen[row['id']] = row['_line']
+                f'appears on line {first["_line"]}{spelled}.')
+        seen[clip_id] = row
+        ids.append(clip_id)
+    return ids
 
 
 def load_ranking(path: str) -> Dict[int, ClipAnnotation]:
@@ -123,11 +155,10 @@ def load_ranking(path: str) -> Dict[int, ClipAnnotation]:
         dict[int, ClipAnnotation]: Annotations by clip id.
     """
     rows = _read_tsv(path, RANKING_COLUMNS, 'LIRIS-ACCEDE ranking file')
-    _unique_ids(rows, path)
     out = {}
-    for row in rows:
+    for clip_id, row in zip(_ids(rows, path), rows):
         ann = ClipAnnotation(
-            id=_number(row, 'id', int, path),
+            id=clip_id,
             name=row['name'],
             valence_rank=_number(row, 'valenceRank', int, path),
             arousal_rank=_number(row, 'arousalRank', int, path),
@@ -140,6 +171,21 @@ def load_ranking(path: str) -> Dict[int, ClipAnnotation]:
     return out
 
 
+def load_set_entries(path: str) -> Dict[int, SetEntry]:
+    """Read ``ACCEDEsets.txt``.
+
+    Returns:
+        dict[int, SetEntry]: The name, set id (0 test, 1 learning,
+        2 validation) and line of each clip id.
+    """
+    rows = _read_tsv(path, SETS_COLUMNS, 'LIRIS-ACCEDE sets file')
+    return {
+        clip_id: SetEntry(row['name'], _number(row, 'set', int, path),
+                          row['_line'])
+        for clip_id, row in zip(_ids(rows, path), rows)
+    }
+
+
 def load_sets(path: str) -> Dict[int, int]:
     """Read ``ACCEDEsets.txt``.
 
@@ -147,12 +193,30 @@ def load_sets(path: str) -> Dict[int, int]:
         dict[int, int]: The set id (0 test, 1 learning, 2 validation) of
         each clip id.
     """
-    rows = _read_tsv(path, SETS_COLUMNS, 'LIRIS-ACCEDE sets file')
-    _unique_ids(rows, path)
-    return {
-        _number(row, 'id', int, path): _number(row, 'set', int, path)
-        for row in rows
-    }
+    return {i: entry.set for i, entry in load_set_entries(path).items()}
+
+
+def check_same_clips(ranking: Dict[int, ClipAnnotation], ranking_path: str,
+                     sets: Dict[int, SetEntry], sets_path: str) -> None:
+    """Refuse ranking and sets files that list different clip ids, or
+    different names for one id."""
+    for extra, here, other in ((set(ranking) - set(sets), ranking_path,
+                                sets_path),
+                               (set(sets) - set(ranking), sets_path,
+                                ranking_path)):
+        if extra:
+            raise AnnotationError(
+                f'{len(extra)} clip id(s) of {here} are missing from '
+                f'{other}, e.g. {sorted(extra)[:5]}. Both files must '
+                'list the same clips.')
+    for clip_id in sorted(ranking):
+        ann, entry = ranking[clip_id], sets[clip_id]
+        if ann.name != entry.name:
+            raise AnnotationError(
+                f'Clip id {clip_id} is named {ann.name!r} in {ranking_path}, '
+                f'line {ann.line}, but {entry.name!r} in {sets_path}, line '
+                f'{entry.line}. Both files must name each clip alike; check '
+                'that they come from the same release.')
 
 
 def load_films(path: str) -> Dict[int, str]:
@@ -162,9 +226,15 @@ def load_films(path: str) -> Dict[int, str]:
         dict[int, str]: The ``<movie>`` of each clip id.
     """
     _check_file(path, 'LIRIS-ACCEDE description file')
+    with open(path, 'rb') as f:
+        data = f.read()
     try:
-        root = ET.parse(path).getroot()
+        root = ET.fromstring(data)
     except ET.ParseError as err:
+        try:
+            data.decode('utf-8')
+        except UnicodeDecodeError as decode_err:
+            raise AnnotationError(_not_utf8(path, data, decode_err)) from None
         raise AnnotationError(f'{path} is not valid XML: {err}') from None
     films = {}
     for index, media in enumerate(root.iter('media'), start=1):
@@ -174,6 +244,13 @@ def load_films(path: str) -> Dict[int, str]:
                 f'{path}: <media> element #{index} needs an integer <id> and '
                 f'a <movie>, got id={clip_id!r}, movie={movie!r}.')
         films[int(clip_id)] = movie.strip()
+    if not films:
+        raise AnnotationError(
+            f'{path} has no <media> element (its root is <{root.tag}>): it '
+            'names the film of no clip. Expected ACCEDEdescription.xml of '
+            'LIRIS-ACCEDE-data.zip, with one <media> per clip holding <id> '
+            'and <movie>; or set `description_file=None` to skip the film '
+            'checks.')
     return films
 
 

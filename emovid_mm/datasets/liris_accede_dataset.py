@@ -1,21 +1,62 @@
 import os.path as osp
+import traceback
 from typing import Callable, Dict, List, Optional, Sequence, Union
 
+import decord
 import numpy as np
-from decord import DECORDError
 from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import MMLogger
 
 from .liris_accede_annotations import (OFFICIAL_SETS, AnnotationError,
-                                       check_label, load_films, load_ranking,
-                                       load_sets)
-from .transforms.segment_sample_frames import ClipTooShortError
+                                       check_label, check_same_clips,
+                                       load_films, load_ranking,
+                                       load_set_entries)
+from .transforms.segment_sample_frames import SegmentSampleFrames
+from .video_probe import VideoProbe, probe_videos
 
 TARGETS = ('valence', 'arousal')
-#: Errors that mean "this clip could not be read": decord raises a plain
-#: ``RuntimeError`` for a file it cannot open or decode.
-CLIP_READ_ERRORS = (DECORDError, RuntimeError, OSError, ClipTooShortError)
+
+
+class BadClipsError(ValueError):
+    """Clips of a split cannot be read or are too short for the sampling."""
+
+
+def is_decode_error(err: BaseException) -> bool:
+    """Whether ``err`` comes from decord failing on a file.
+
+    decord raises ``DECORDError`` when FFmpeg fails in the middle of a file
+    and a plain ``RuntimeError`` when it cannot open one; any other error
+    (a ``RuntimeError`` of a transform included) is a bug to report.
+    """
+    if isinstance(err, decord.DECORDError):
+        return True
+    frames = traceback.extract_tb(err.__traceback__)
+    decord_dir = osp.dirname(decord.__file__) + osp.sep
+    return (isinstance(err, RuntimeError) and bool(frames)
+            and frames[-1].filename.startswith(decord_dir))
+
+
+def _clip_problem(probe: VideoProbe,
+                  samplers: List[SegmentSampleFrames]) -> Optional[str]:
+    """What keeps ``samplers`` from sampling the probed clip, if anything:
+    the check of :meth:`SegmentSampleFrames.transform` on the probe."""
+    if probe.error:
+        return f'cannot be read as a video ({probe.error})'
+    for sampler in samplers:
+        if sampler.target_fps is not None and not probe.fps:
+            return (f'has no frame rate to resample to {sampler.target_fps} '
+                    'fps')
+        found = len(sampler.candidate_frames(probe.frames, probe.fps))
+        needed = (1 if sampler.repeat_short else sampler.num_segments *
+                  sampler.clip_len)
+        if found < needed:
+            at = ('' if sampler.target_fps is None else
+                  f' at {sampler.target_fps} fps')
+            rate = f'{probe.fps:g} fps' if probe.fps else 'no rate'
+            return (f'has {found} frames{at} ({probe.frames} at {rate} in '
+                    f'the file), fewer than the {needed} of {sampler!r}')
+    return None
 
 
 @DATASETS.register_module()
@@ -52,17 +93,30 @@ class LIRISACCEDEDataset(BaseActionDataset):
         sets_file (str): The sets file, relative to ``data_root``.
         description_file (str, optional): ``ACCEDEdescription.xml``, relative
             to ``data_root``. When given, clips get their ``film`` and the
-            split is checked to share no film with the other sets.
+            split is checked to share no film with the other sets (and
+            :class:`~emovid_mm.engine.hooks.SplitLeakCheckHook` checks the
+            training split against the others before training).
         data_prefix (dict): ``video``: the clip folder, relative to
             ``data_root``.
         value_range (Sequence[float]): Allowed label range; LIRIS-ACCEDE's
             scale is 1-5.
-        max_skipped_clips (int): In training, a clip that cannot be decoded is
-            logged (once) and replaced by a random other clip, each time it
-            comes up. Beyond this many distinct unreadable clips per data
-            worker the run stops. In testing such a clip
-            always stops the run, so that no metric is computed on a subset.
+        max_skipped_clips (int): In training, a clip that decord fails to
+            decode is logged (once) and replaced by a random other clip,
+            each time it comes up. Beyond this many distinct such clips per
+            data worker the run stops. In testing such a clip always stops
+            the run, so that no metric is computed on a subset. Other errors
+            of the pipeline always stop the run.
+        probe_cache (str, optional): JSON file, relative to ``data_root``,
+            caching the frame counts and rates of the clips (see below);
+            ``None`` for no cache.
         test_mode (bool): Whether the dataset is for validation or testing.
+
+    When the pipeline has a :class:`SegmentSampleFrames` step, every clip is
+    probed when the dataset is built (frame count and rate from the
+    container, nothing decoded; :mod:`emovid_mm.datasets.video_probe`), and
+    clips that cannot be read, or have fewer frames than the step samples
+    after resampling to its ``target_fps``, are all named in one
+    :class:`BadClipsError`, in training as in testing.
     """
 
     def __init__(self,
@@ -80,6 +134,7 @@ class LIRISACCEDEDataset(BaseActionDataset):
                  data_prefix: dict = dict(video='LIRIS-ACCEDE-data/data'),
                  value_range: Sequence[float] = (1.0, 5.0),
                  max_skipped_clips: int = 20,
+                 probe_cache: Optional[str] = '.clip_probe_cache.json',
                  test_mode: bool = False,
                  **kwargs) -> None:
         unknown = [t for t in targets if t not in TARGETS]
@@ -107,6 +162,7 @@ class LIRISACCEDEDataset(BaseActionDataset):
         self.description_file = description_file
         self.value_range = tuple(value_range)
         self.max_skipped_clips = max_skipped_clips
+        self.probe_cache = probe_cache
         #: Unreadable training clips and how often each was skipped.
         self.skipped_clips: Dict[str, int] = {}
         if not osp.isdir(data_root):
@@ -146,25 +202,18 @@ class LIRISACCEDEDataset(BaseActionDataset):
         """Read the annotation files and select the clips of the split."""
         ranking = load_ranking(self.ann_file)
         sets_path = self._resolve(self.sets_file)
-        sets = load_sets(sets_path)
-        for extra, here, other in ((set(ranking) - set(sets), self.ann_file,
-                                    sets_path),
-                                   (set(sets) - set(ranking), sets_path,
-                                    self.ann_file)):
-            if extra:
-                raise AnnotationError(
-                    f'{len(extra)} clip id(s) of {here} are missing from '
-                    f'{other}, e.g. {sorted(extra)[:5]}. Both files must '
-                    'list the same clips.')
-        films = (load_films(self._resolve(self.description_file))
-                 if self.description_file else {})
+        entries = load_set_entries(sets_path)
+        check_same_clips(ranking, self.ann_file, entries, sets_path)
+        sets = {clip_id: entry.set for clip_id, entry in entries.items()}
         selected = sorted(i for i, s in sets.items() if s in self.set_ids)
         if not selected:
             raise AnnotationError(
                 f'No clip of {sets_path} is in set(s) {list(self.set_ids)} '
                 f'(split {self.split!r}); the file has sets '
                 f'{sorted(set(sets.values()))}.')
-        if films:
+        films = {}
+        if self.description_file:
+            films = load_films(self._resolve(self.description_file))
             self._check_films(selected, sets, films)
 
         video_dir = self.data_prefix['video']
@@ -184,6 +233,7 @@ class LIRISACCEDEDataset(BaseActionDataset):
                 dict(
                     filename=filename,
                     video_id=clip_id,
+                    set_id=sets[clip_id],
                     name=ann.name,
                     film=films.get(clip_id, ''),
                     gt_values=np.array([values[t] for t in self.targets],
@@ -206,9 +256,10 @@ class LIRISACCEDEDataset(BaseActionDataset):
         unknown = sorted(chosen - set(films))
         if unknown:
             raise AnnotationError(
-                f'{len(unknown)} clip id(s) of split {self.split!r} are not '
-                f'in {self._resolve(self.description_file)}, e.g. '
-                f'{unknown[:5]}.')
+                f'{len(unknown)} of the {len(chosen)} clip ids of split '
+                f'{self.split!r} are not in '
+                f'{self._resolve(self.description_file)}, e.g. '
+                f'{unknown[:5]}. Is it the description file of this release?')
         inside = {films[i] for i in chosen}
         shared = sorted(inside & {
             films[i]
@@ -221,6 +272,40 @@ class LIRISACCEDEDataset(BaseActionDataset):
                 'tested on films it was trained on. Check '
                 f'{self._resolve(self.sets_file)}.')
 
+    def full_init(self) -> None:
+        """Load the split (see ``load_data_list``) and check its clips."""
+        if self._fully_initialized:
+            return
+        super().full_init()
+        self._check_clips()
+
+    def _check_clips(self) -> None:
+        """Refuse clips that cannot be read or are too short for a
+        :class:`SegmentSampleFrames` step of the pipeline."""
+        samplers = [
+            t for t in self.pipeline.transforms
+            if isinstance(t, SegmentSampleFrames)
+        ]
+        if not samplers:
+            return
+        infos = [self.get_data_info(i) for i in range(len(self))]
+        probes = probe_videos(
+            [info['filename'] for info in infos],
+            self._resolve(self.probe_cache) if self.probe_cache else None)
+        problems = []
+        for info in infos:
+            problem = _clip_problem(probes[info['filename']], samplers)
+            if problem:
+                problems.append(f'{info["name"]}: {problem}')
+        if problems:
+            raise BadClipsError(
+                f'{len(problems)} of the {len(infos)} clips of split '
+                f'{self.split!r} in {self.data_prefix["video"]} cannot be '
+                'sampled:\n  ' + '\n  '.join(problems) + '\nReplace or '
+                're-extract unreadable files; for short clips sample fewer '
+                'frames (`num_segments`, `clip_len`) or keep more of them '
+                '(`target_fps`).')
+
     def prepare_data(self, idx: int) -> Optional[dict]:
         """Run the pipeline on one clip; see ``max_skipped_clips``.
 
@@ -229,7 +314,9 @@ class LIRISACCEDEDataset(BaseActionDataset):
         """
         try:
             return super().prepare_data(idx)
-        except CLIP_READ_ERRORS as err:
+        except Exception as err:
+            if not is_decode_error(err):
+                raise
             filename = self.get_data_info(idx)['filename']
             if self.test_mode:
                 raise RuntimeError(

@@ -1,0 +1,3 @@
+from .split_leak_check_hook import SplitLeakCheckHook, SplitLeakError
+
+__all__ = ['SplitLeakCheckHook', 'SplitLeakError']
