@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DATA := data/liris_synthetic
 DEMO_WORK := work_dirs/demo_liris
+SEED ?= 0
 
 .PHONY: install demo test clean-demo
 
@@ -22,7 +23,7 @@ demo: install
 	test -f $(DEMO_DATA)/LIRIS-ACCEDE-annotations/annotations/ACCEDEranking.txt || \
 		$(PY) tools/data/make_synthetic_liris.py --out-dir $(DEMO_DATA) \
 			--num-films 16 --clips-per-film 8
-	$(PY) tools/train.py configs/demo_liris.py --work-dir $(DEMO_WORK) --seed 0
+	$(PY) tools/train.py configs/demo_liris.py --work-dir $(DEMO_WORK) --seed $(SEED)
 	$(PY) tools/test.py configs/demo_liris.py $$(cat $(DEMO_WORK)/last_checkpoint) \
 		--work-dir $(DEMO_WORK) --dump $(DEMO_WORK)/predictions_test.csv
 

@@ -1,9 +1,12 @@
 """Train a model from a config, as MMAction2's ``tools/train.py`` does."""
 import argparse
+import os
 
+import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from emovid_mm.engine import find_resumable_checkpoint
 from emovid_mm.utils import add_runner_args, load_config
 
 
@@ -37,7 +40,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--deterministic',
         action='store_true',
-        help='make cuDNN deterministic')
+        help='deterministic mode: deterministic algorithms (cuDNN '
+        'included) and dataloader workers restarted and reseeded every '
+        'epoch, so that a run and its resumed copy repeat exactly')
     add_runner_args(parser)
     return parser.parse_args()
 
@@ -64,16 +69,37 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     randomness.update(cfg.get('randomness') or {})
     if args.seed is not None:
         randomness['seed'] = args.seed
-    randomness.update(
-        diff_rank_seed=args.diff_rank_seed, deterministic=args.deterministic)
+    for key in ('diff_rank_seed', 'deterministic'):
+        randomness[key] = getattr(args, key) or randomness.get(key, False)
     cfg.randomness = randomness
+    if randomness['deterministic']:
+        # Workers that live across epochs keep their random streams, which
+        # a resumed run cannot restore (EpochSeedHook).
+        cfg.train_dataloader.persistent_workers = False
     return cfg
+
+
+def make_deterministic() -> None:
+    """Use deterministic algorithms where torch has them (MMEngine's
+    ``deterministic`` sets only cuDNN's flags; cuBLAS needs a fixed
+    workspace). Some CUDA backward passes have none (adaptive average
+    pooling, 3D max pooling): torch warns about those instead of failing."""
+    os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
+    torch.use_deterministic_algorithms(True, warn_only=True)
 
 
 def main() -> None:
     args = parse_args()
     cfg = merge_args(load_config(args), args)
+    if cfg.randomness['deterministic']:
+        make_deterministic()
+    skipped = []
+    if args.resume == 'auto':
+        cfg.load_from, skipped = find_resumable_checkpoint(cfg.work_dir)
     runner = Runner.from_cfg(cfg)
+    for path, reason in skipped:
+        runner.logger.warning(f'--resume: skipping {path}, which cannot be '
+                              f'loaded ({reason}); trying the one before.')
     runner.train()
 
 

@@ -7,18 +7,21 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     # Keeps the latest checkpoints for --resume and the best one by the mean
-    # Pearson r over the targets on the validation split.
+    # Pearson r over the targets on the validation split, written
+    # atomically (a run killed while saving leaves the previous checkpoint).
     checkpoint=dict(
         type='CheckpointHook',
         interval=1,
         max_keep_ckpts=3,
         save_best='mean/pearson_r',
-        rule='greater'),
+        rule='greater',
+        backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
-# Training stops before it starts if the training split shares a clip or a
-# film with the validation or test split.
-custom_hooks = [dict(type='SplitLeakCheckHook')]
+# Each training epoch draws its random numbers from (seed, epoch): a resumed
+# run repeats the uninterrupted one. Training stops before it starts if the
+# training split shares a clip or a film with the validation or test split.
+custom_hooks = [dict(type='EpochSeedHook'), dict(type='SplitLeakCheckHook')]
 
 env_cfg = dict(
     cudnn_benchmark=False,
