@@ -15,12 +15,22 @@ isolated: with MMAction2 or mmcv installed by hand, run
 
 torch is not pinned: install the build you want first (the README's
 commands install the CPU build of torch 2.13.0).
+
+A built package (``pip install .``, a wheel) also carries the configs, the
+tools and the model index in ``emovid_mm/.mim``, where OpenMMLab's ``mim``
+looks for them (``mim train emovid_mm CONFIG``); see docs/install.md.
 """
+import os.path as osp
 import re
+import shutil
 from importlib.metadata import PackageNotFoundError, version
 from typing import List, Optional, Tuple
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+
+# What ``mim`` finds in ``<package>/.mim``, as MMAction2 ships it.
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
 def installed_version(name: str) -> Optional[Tuple[int, ...]]:
@@ -46,6 +56,35 @@ def openmmlab_requirements() -> List[str]:
     else:
         reqs.append(f'mmcv-lite>=2.0.0rc4,{mmcv_bound}')
     return reqs
+
+
+class BuildPyWithMim(build_py):
+    """``build_py`` that also copies :data:`MIM_FILES` into
+    ``emovid_mm/.mim`` of the build (MMAction2's ``add_mim_extension``
+    copies them into its source tree instead). An editable install runs the
+    clone's own files and gets none."""
+
+    def run(self) -> None:
+        super().run()
+        if getattr(self, 'editable_mode', False):
+            return
+        mim = osp.join(self.build_lib, 'emovid_mm', '.mim')
+        # A file removed from the clone must not linger from an earlier build.
+        shutil.rmtree(mim, ignore_errors=True)
+        self.mkpath(mim)
+        for name in MIM_FILES:
+            target = osp.join(mim, name)
+            if osp.isdir(name):
+                shutil.copytree(
+                    name,
+                    target,
+                    ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+            elif osp.isfile(name):
+                self.copy_file(name, target)
+            else:
+                raise FileNotFoundError(
+                    f'{name} is missing from {osp.abspath(".")}: build '
+                    'from a full clone or the sdist, which carry it')
 
 
 def readme() -> str:
@@ -77,4 +116,5 @@ setup(
     ],
     extras_require=dict(tests=['pytest>=7']),
     license='Apache-2.0',
+    cmdclass=dict(build_py=BuildPyWithMim),
     zip_safe=False)
