@@ -78,6 +78,17 @@ def test_one_training_iteration_through_tools_train(path, tiny_liris,
                'train_dataloader.persistent_workers=False',
                'train_dataloader.dataset.indices=2',
                'default_hooks.checkpoint=None']
+    # Nothing downloaded: test_pretrained_configs.py loads stand-ins of the
+    # published weights.
+    if cfg.get('load_from'):
+        options.append('load_from=None')
+    if cfg.model.backbone.get('pretrained'):
+        options.append('model.backbone.pretrained=None')
+
+    def no_download(url, *args, **kwargs):
+        raise AssertionError(f'{name(path)} downloads {url}')
+
+    monkeypatch.setattr(torch.hub, 'download_url_to_file', no_download)
     steps = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
     options.append(
         f'train_dataloader.dataset.pipeline.{steps.index("Resize")}'
