@@ -128,3 +128,16 @@ def test_resume_without_a_readable_checkpoint_says_what_to_do(tmp_path):
         find_resumable_checkpoint(str(tmp_path))
     os.remove(tmp_path / 'last_checkpoint')
     assert find_resumable_checkpoint(str(tmp_path)) == (None, [])
+
+
+def test_resume_with_nothing_to_resume_starts_from_load_from(
+        trained, tiny_liris, tmp_path):
+    """``--resume`` in a fresh work dir keeps the config's ``load_from``
+    (published weights) instead of starting from scratch."""
+    weights = trained[0] / 'epoch_2.pth'
+    proc = train(tmp_path, tiny_liris, '--resume', '--cfg-options',
+                 f'load_from={weights}', 'train_cfg.max_epochs=1')
+    assert f'no checkpoint in {tmp_path} yet; starting from {weights}' in (
+        proc.stdout)
+    assert f'Load checkpoint from {weights}' in proc.stdout
+    assert 'resumed epoch' not in proc.stdout

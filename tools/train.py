@@ -58,9 +58,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif args.resume is not None:
+    if args.resume is not None and args.resume != 'auto':
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr = dict(
@@ -93,13 +91,20 @@ def main() -> None:
     cfg = merge_args(load_config(args), args)
     if cfg.randomness['deterministic']:
         make_deterministic()
-    skipped = []
+    found, skipped = None, []
     if args.resume == 'auto':
-        cfg.load_from, skipped = find_resumable_checkpoint(cfg.work_dir)
+        found, skipped = find_resumable_checkpoint(cfg.work_dir)
+        if found is not None:
+            cfg.resume, cfg.load_from = True, found
     runner = Runner.from_cfg(cfg)
     for path, reason in skipped:
         runner.logger.warning(f'--resume: skipping {path}, which cannot be '
                               f'loaded ({reason}); trying the one before.')
+    if args.resume == 'auto' and found is None:
+        # A config's load_from (published weights) still starts the run.
+        runner.logger.warning(
+            f'--resume: no checkpoint in {cfg.work_dir} yet; starting from '
+            f'{cfg.get("load_from") or "scratch"}.')
     runner.train()
 
 
