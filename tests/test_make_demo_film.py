@@ -1,32 +1,30 @@
-"""tools/data/make_demo_film.py: clips of a split joined into one film,
-with a csv of where each clip is and its annotated values."""
+"""emovid_mm.visualization.make_demo_film and its tool,
+tools/data/make_demo_film.py: clips of a split joined into one film, with a
+csv of where each clip is and its annotated values."""
 import csv
-import importlib.util
-import re
+import subprocess
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from mmengine.config import Config
 
-from conftest import RANKING, REPO, SETS, VIDEOS, write_liris
+from conftest import RANKING, REPO, SETS, VIDEOS, run, write_liris
 from emovid_mm.apis import VideoSource
 from emovid_mm.datasets.liris_accede_annotations import (load_ranking,
                                                          load_sets)
+from emovid_mm.visualization import make_demo_film
 
-spec = importlib.util.spec_from_file_location(
-    'make_demo_film', REPO / 'tools/data/make_demo_film.py')
-make_demo_film = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(make_demo_film)
 CONFIG = str(REPO / 'configs/_base_/datasets/liris_accede.py')
+SPLITS = Config.fromfile(CONFIG).splits
 
 
-def make(data_root: Path, out: Path, *args: str) -> int:
-    return make_demo_film.main([
-        '--data-root',
-        str(data_root), '--out',
-        str(out), '--config', CONFIG, *args
-    ])
+def make(data_root: Path, out: Path,
+         *args: str) -> subprocess.CompletedProcess:
+    """The tool, with the splits of :data:`CONFIG`."""
+    return run('tools/data/make_demo_film.py', '--data-root', str(data_root),
+               '--out', str(out), '--config', CONFIG, *args, check=False)
 
 
 def read_csv(path: Path) -> list:
@@ -34,10 +32,11 @@ def read_csv(path: Path) -> list:
         return list(csv.DictReader(f))
 
 
-def test_joins_the_clips_of_the_split(tiny_liris, tmp_path, capsys):
+def test_joins_the_clips_of_the_split(tiny_liris, tmp_path):
     out = tmp_path / 'film' / 'demo.mp4'
-    assert make(tiny_liris, out, '--split', 'test', '--num-clips', '3') == 0
-    assert 'Wrote' in capsys.readouterr().out
+    proc = make(tiny_liris, out, '--split', 'test', '--num-clips', '3')
+    assert proc.returncode == 0, proc.stderr
+    assert 'Wrote' in proc.stdout
     # 'test' is set 1 in the configs (the paper's test split)
     sets, ranking = (load_sets(str(tiny_liris / SETS)),
                      load_ranking(str(tiny_liris / RANKING)))
@@ -66,6 +65,7 @@ def test_joins_the_clips_of_the_split(tiny_liris, tmp_path, capsys):
 
 def test_clips_of_other_sizes_and_rates_are_resized_and_resampled(
         tmp_path, capsys):
+    """The library function, on set ids."""
     root = write_liris(
         tmp_path / 'data', [dict(id=i, set=1, film=f'f{i}') for i in (0, 1)],
         videos=False)
@@ -78,7 +78,8 @@ def test_clips_of_other_sizes_and_rates_are_resized_and_resampled(
             writer.write(np.full((size[1], size[0], 3), 90 * i, np.uint8))
         writer.release()
     out = tmp_path / 'film.mp4'
-    assert make(root, out, '--split', '1', '--num-clips', '2') == 0
+    table = make_demo_film(str(root), [1], 2, str(out), SPLITS)
+    assert table == str(tmp_path / 'film_clips.csv')
     printed = capsys.readouterr().out
     assert '1 clip(s) resized to 64x32: ACCEDE00001.mp4 (40x48)' in printed
     assert '1 clip(s) resampled to 10 fps: ACCEDE00001.mp4 (20 fps)' in printed
@@ -89,17 +90,20 @@ def test_clips_of_other_sizes_and_rates_are_resized_and_resampled(
     ] == [('0.000', '2.000'), ('2.000', '3.500')]
 
 
-@pytest.mark.parametrize('args, message', [
-    (('--split', 'bogus'), "Unknown split 'bogus'"),
-    (('--num-clips', '5'), "Split 'test' of .* has 4 clips; --num-clips asks "
-     'for 5'),
+@pytest.mark.parametrize('split, num_clips, message', [
+    ('bogus', 1, "Unknown split 'bogus'"),
+    ('test', 5, "Split 'test' of .* has 4 clips; --num-clips asks for 5"),
 ])
-def test_bad_split_or_too_many_clips(tiny_liris, tmp_path, capsys, args,
+def test_bad_split_or_too_many_clips(tiny_liris, tmp_path, split, num_clips,
                                      message):
-    assert make(tiny_liris, tmp_path / 'film.mp4', *args) == 1
-    assert re.search(message, capsys.readouterr().err)
+    with pytest.raises(ValueError, match=message):
+        make_demo_film(
+            str(tiny_liris), split, num_clips, str(tmp_path / 'film.mp4'),
+            SPLITS)
 
 
-def test_missing_data_root_says_where_it_looked(tmp_path, capsys):
-    assert make(tmp_path / 'nowhere', tmp_path / 'film.mp4') == 1
-    assert str(tmp_path / 'nowhere') in capsys.readouterr().err
+def test_missing_data_root_says_where_it_looked(tmp_path):
+    proc = make(tmp_path / 'nowhere', tmp_path / 'film.mp4')
+    assert proc.returncode == 1
+    assert str(tmp_path / 'nowhere') in proc.stderr
+    assert proc.stderr.startswith('ERROR: ')

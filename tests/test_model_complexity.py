@@ -1,32 +1,23 @@
-"""Tests of tools/analysis/model_complexity.py on small clips."""
-import importlib.util
+"""Tests of emovid_mm.analysis.model_complexity and its tool,
+tools/analysis/model_complexity.py, on small clips."""
 import math
 import os
 import subprocess
 import sys
-from types import ModuleType
 
 import mmengine
 import pytest
 import torch
 from mmaction.registry import MODELS
 
-from conftest import REPO
+from conftest import CONFIG, REPO
+from emovid_mm.analysis import analyse, build_model, dummy_clip
+from emovid_mm.utils import clip_shape
 
 SCRIPT = REPO / 'tools/analysis/model_complexity.py'
 ECO_LITE = str(REPO / 'configs/eco_lite_liris.py')
 DEMO = str(REPO / 'configs/demo_liris.py')
 SIZE = (64, 64)
-
-
-@pytest.fixture(scope='module')
-def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location('model_complexity', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
 
 
 @pytest.fixture(autouse=True)
@@ -40,13 +31,13 @@ def one_thread():
 
 
 @pytest.fixture(scope='module')
-def eco_lite(tool):
-    return tool.analyse(ECO_LITE, 4, SIZE)
+def eco_lite():
+    return analyse(ECO_LITE, 4, SIZE)
 
 
 @pytest.fixture(scope='module')
-def demo(tool):
-    return tool.analyse(DEMO, 4, SIZE)
+def demo():
+    return analyse(DEMO, 4, SIZE)
 
 
 def built(config: str) -> torch.nn.Module:
@@ -71,32 +62,51 @@ def test_eco_lite_parts_add_up(eco_lite):
     assert sum(s.params for s in eco_lite.stages) == eco_lite.params
 
 
-def test_defaults_are_the_config_frames_and_224(tool):
-    args = tool.parse_args([ECO_LITE])
-    assert args.frames is None and tuple(args.size) == (224, 224)
-    _, frames, layout = tool.build_model(ECO_LITE)
-    assert (frames, layout) == (8, 'NCHW')
-    _, frames, layout = tool.build_model(DEMO)
-    assert (frames, layout) == (8, 'NCHW')
-    model, frames, _ = tool.build_model(ECO_LITE, 4)
-    assert model.num_segments == frames == 4
+def test_defaults_are_the_clip_of_the_test_pipeline():
+    assert build_model(ECO_LITE)[1:] == (8, (224, 224), 'NCHW')
+    assert build_model(DEMO)[1:] == (8, (112, 112), 'NCHW')
+    assert build_model(CONFIG)[1:] == (4, (32, 32), 'NCHW')
+    assert build_model(CONFIG, size=(64, 48))[1:3] == (4, (64, 48))
+    model, frames, size, _ = build_model(ECO_LITE, 4)
+    assert model.num_segments == frames == 4 and size == (224, 224)
+
+
+def test_clip_shape_reads_the_test_pipeline():
+    cfg = mmengine.Config.fromfile(CONFIG)
+    assert clip_shape(cfg) == (4, (32, 32))
+    pipeline = cfg.test_dataloader.dataset.pipeline
+    pipeline[1].update(num_segments=2, clip_len=3)  # SegmentSampleFrames
+    assert clip_shape(cfg) == (6, (32, 32))
+    pipeline.insert(4, dict(type='CenterCrop', crop_size=(40, 24)))
+    assert clip_shape(cfg) == (6, (24, 40))
+
+
+def test_a_pipeline_without_clip_shape_is_a_clear_error(tmp_path):
+    config = tmp_path / 'no_sampler.py'
+    config.write_text(f"_base_ = ['{CONFIG}']\n"
+                      'test_dataloader = dict(dataset=dict(pipeline=[]))\n')
+    with pytest.raises(ValueError, match='no_sampler.py: cannot read frames'):
+        clip_shape(mmengine.Config.fromfile(str(config)))
+    with pytest.raises(ValueError, match=r'--frames T --size H W'):
+        build_model(str(config))
+    assert build_model(str(config), 2, (32, 32))[1:3] == (2, (32, 32))
 
 
 @pytest.mark.parametrize(
     'config, base', [(ECO_LITE, 'eco_lite'), (DEMO, 'demo')],
     ids=['eco_lite', 'demo'])
-def test_flops_scale_with_frames_and_area(tool, config, base, request):
+def test_flops_scale_with_frames_and_area(config, base, request):
     base = request.getfixturevalue(base)
-    frames = tool.analyse(config, 8, SIZE)
-    area = tool.analyse(config, 4, (128, 128))
+    frames = analyse(config, 8, SIZE)
+    area = analyse(config, 4, (128, 128))
     assert frames.flops / base.flops == pytest.approx(2, rel=0.1)
     assert area.flops / base.flops == pytest.approx(4, rel=0.1)
     assert frames.params == area.params == base.params
 
 
 @pytest.mark.parametrize('frames', [4, 8])
-def test_eco_lite_shapes(tool, eco_lite, frames):
-    report = eco_lite if frames == 4 else tool.analyse(ECO_LITE, 8, SIZE)
+def test_eco_lite_shapes(eco_lite, frames):
+    report = eco_lite if frames == 4 else analyse(ECO_LITE, 8, SIZE)
     h, w = SIZE
     # The trunk maps each frame to the tap at 1/8 of the size, the 3D part
     # halves time and space twice (res4, res5).
@@ -131,24 +141,25 @@ def test_tsn_shapes_are_the_backbone_output(demo):
     assert demo.stages[-2].output_shape == str(tuple(out.shape))
 
 
-def test_time_reports_seconds_and_threads(tool):
-    report = tool.analyse(DEMO, 2, (32, 32), runs=2)
+def test_time_reports_seconds_and_threads():
+    report = analyse(DEMO, 2, (32, 32), runs=2)
     assert report.seconds > 0
     assert report.threads == torch.get_num_threads() == 1
 
 
+def tool(*args: str) -> subprocess.CompletedProcess:
+    """The tool on one thread."""
+    return subprocess.run([sys.executable, str(SCRIPT), *args],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=300,
+                          env=dict(os.environ, OMP_NUM_THREADS='1'))
+
+
 def test_cli_prints_the_tables(eco_lite):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT), ECO_LITE, '--frames', '4', '--size', '64', '64',
-            '--parts', '--layers'
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ, OMP_NUM_THREADS='1'))
+    proc = tool(ECO_LITE, '--frames', '4', '--size', '64', '64', '--parts',
+                '--layers')
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
     assert (f'| eco_lite_liris | 4 | 3x64x64 | {eco_lite.params / 1e6:.2f} | '
@@ -159,18 +170,29 @@ def test_cli_prints_the_tables(eco_lite):
     assert '| 3D part | res5 | (1, 512, 1, 2, 2) |' in out
 
 
-def test_bad_config_path_is_a_clear_error(tool, capsys):
-    with pytest.raises(SystemExit) as error:
-        tool.main(['configs/no_such_config.py'])
-    assert error.value.code == 2
-    assert ('config file not found: configs/no_such_config.py'
-            in capsys.readouterr().err)
+def test_cli_defaults_to_the_test_clip():
+    proc = tool(CONFIG)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert '| tiny_tsn_liris | 4 | 3x32x32 |' in proc.stdout
+
+
+def test_bad_config_path_is_a_clear_error(tmp_path):
+    proc = tool('configs/no_such_config.py')
+    assert proc.returncode == 2
+    assert 'config file not found: configs/no_such_config.py' in proc.stderr
     with pytest.raises(FileNotFoundError, match='no_such_config.py'):
-        tool.build_model('configs/no_such_config.py')
+        build_model('configs/no_such_config.py')
+    config = tmp_path / 'no_sampler.py'
+    config.write_text(f"_base_ = ['{CONFIG}']\n"
+                      'test_dataloader = dict(dataset=dict(pipeline=[]))\n')
+    proc = tool(str(config))
+    assert proc.returncode == 1
+    assert 'no_sampler.py: cannot read frames' in proc.stderr
+    assert 'Traceback' not in proc.stderr
 
 
-def test_clip_layouts(tool):
-    assert tool.dummy_clip(4, SIZE, 'NCHW').shape == (1, 4, 3, *SIZE)
-    assert tool.dummy_clip(4, SIZE, 'NCTHW').shape == (1, 1, 3, 4, *SIZE)
+def test_clip_layouts():
+    assert dummy_clip(4, SIZE, 'NCHW').shape == (1, 4, 3, *SIZE)
+    assert dummy_clip(4, SIZE, 'NCTHW').shape == (1, 1, 3, 4, *SIZE)
     with pytest.raises(ValueError, match='NCTHW'):
-        tool.dummy_clip(4, SIZE, 'NTCHW')
+        dummy_clip(4, SIZE, 'NTCHW')

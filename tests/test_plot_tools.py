@@ -1,6 +1,6 @@
-"""Tests of tools/analysis/plot_predictions.py and plot_curves.py on a tiny
-run."""
-import importlib.util
+"""Tests of the prediction scatter and training curves plots of
+emovid_mm.visualization and their tools, tools/analysis/plot_predictions.py
+and plot_curves.py, on a tiny run."""
 import json
 import shutil
 
@@ -8,15 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import CONFIG, REPO, run
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(
-        name, REPO / 'tools' / 'analysis' / f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import CONFIG, run
+from emovid_mm.evaluation import read_predictions, regression_scores
+from emovid_mm.visualization import (plot_prediction_scatter,
+                                     read_training_curves)
 
 
 @pytest.fixture(scope='module')
@@ -56,10 +51,8 @@ def test_plot_predictions_cli_writes_png_and_pdf(dump, tmp_path):
 
 
 def test_plot_predictions_title_has_the_scores(dump):
-    tool = load_tool('plot_predictions')
-    from emovid_mm.evaluation import read_predictions, regression_scores
     predictions = read_predictions(str(dump))
-    fig = tool.plot_target(predictions, 0, 'tiny')
+    fig = plot_prediction_scatter(predictions, 0, 'tiny')
     title = fig.axes[0].get_title()
     scores = regression_scores(predictions.pred[:, 0], predictions.true[:, 0])
     assert title.startswith('tiny: valence, N = 8')
@@ -78,6 +71,14 @@ def test_plot_predictions_rejects_a_label_count_mismatch(dump, tmp_path):
                'a', 'b', '--out-dir', str(tmp_path), check=False)
     assert proc.returncode != 0
     assert 'Got 2 labels for 1 files' in proc.stderr
+    assert 'Traceback' not in proc.stderr
+
+
+def test_plot_curves_rejects_a_label_count_mismatch(trained, tmp_path):
+    proc = run('tools/analysis/plot_curves.py', str(trained[0]), '--labels',
+               'a', 'b', '--out', str(tmp_path / 'c.png'), check=False)
+    assert proc.returncode == 2
+    assert 'Got 2 labels for 1 runs' in proc.stderr
 
 
 def test_plot_curves_cli_overlays_runs(trained, tmp_path):
@@ -90,7 +91,6 @@ def test_plot_curves_cli_overlays_runs(trained, tmp_path):
 
 
 def test_read_run_averages_epochs_and_merges_resumed_sessions(tmp_path):
-    tool = load_tool('plot_curves')
     lines = {
         # first session: epochs 1-2, then it died
         '20260101_000000': [
@@ -114,23 +114,22 @@ def test_read_run_averages_epochs_and_merges_resumed_sessions(tmp_path):
         folder.mkdir(parents=True)
         (folder / 'scalars.json').write_text(''.join(
             json.dumps(r) + '\n' for r in rows))
-    curves = tool.read_run(str(tmp_path))
+    curves = read_training_curves(str(tmp_path))
     assert curves['loss'] == {1: 2.0, 2: 0.5, 3: 0.25}
     assert curves['mean/mse'] == {1: 0.9, 2: 0.7, 3: 0.6}
     assert curves['lr'] == {1: 0.1, 2: 0.01, 3: 0.01}
 
 
 def test_read_run_names_a_broken_line(tmp_path):
-    tool = load_tool('plot_curves')
     folder = tmp_path / '20260101_000000' / 'vis_data'
     folder.mkdir(parents=True)
     (folder / 'scalars.json').write_text(
         '{"loss": 1.0, "epoch": 1, "iter": 1, "step": 1}\n{"loss": 2.\n')
     with pytest.raises(ValueError, match=r'scalars\.json, line 2: not JSON'):
-        tool.read_run(str(tmp_path))
+        read_training_curves(str(tmp_path))
     shutil.rmtree(tmp_path / '20260101_000000')
     with pytest.raises(ValueError, match='no training log found'):
-        tool.read_run(str(tmp_path))
+        read_training_curves(str(tmp_path))
 
 
 def test_plot_curves_names_a_missing_key(trained, tmp_path):

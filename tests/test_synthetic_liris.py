@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -13,13 +12,13 @@ import decord
 import numpy as np
 import pytest
 
+from conftest import run
 from emovid_mm.datasets.synthetic_liris import (AROUSAL_RANGE, VALENCE_RANGE,
                                                 ClipSpec, FilmSpec, clip_rng,
                                                 make_synthetic_liris,
                                                 render_clip,
                                                 sample_liris_specs)
 
-REPO = Path(__file__).resolve().parents[1]
 ANNOTATIONS = Path('LIRIS-ACCEDE-annotations', 'annotations')
 DATA = Path('LIRIS-ACCEDE-data')
 RANKING_HEADER = ('id\tname\tvalenceRank\tarousalRank\tvalenceValue\t'
@@ -316,22 +315,16 @@ def test_refuses_non_empty_dir_without_overwrite(tmp_path: Path) -> None:
     assert (tmp_path / 'notes.txt').read_text() == 'keep me'
 
 
-def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = REPO / 'tools' / 'data' / 'make_synthetic_liris.py'
-    spec = importlib.util.spec_from_file_location('make_synthetic_liris',
-                                                  path)
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)
+def test_cli(tmp_path: Path) -> None:
     out_dir = tmp_path / 'cli'
-    cli.main([
-        '--out-dir', str(out_dir), '--num-films', '4', '--clips-per-film',
-        '1', '--min-duration', '1', '--max-duration', '1.2', '--height', '32',
-        '--width', '40', '--seed', '3'
-    ])
-    printed = capsys.readouterr().out
-    assert f'Wrote 4 synthetic clips from 4 films to {out_dir}' in printed
-    assert 'test (set 0): 2 clips' in printed
-    assert 'learning (set 1): 1 clips' in printed
-    assert 'validation (set 2): 1 clips' in printed
-    with pytest.raises(SystemExit):
-        cli.main(['--out-dir', str(out_dir)])
+    proc = run('tools/data/make_synthetic_liris.py', '--out-dir',
+               str(out_dir), '--num-films', '4', '--clips-per-film', '1',
+               '--min-duration', '1', '--max-duration', '1.2', '--height',
+               '32', '--width', '40', '--seed', '3')
+    assert f'Wrote 4 synthetic clips from 4 films to {out_dir}' in proc.stdout
+    assert 'test (set 0): 2 clips' in proc.stdout
+    assert 'learning (set 1): 1 clips' in proc.stdout
+    assert 'validation (set 2): 1 clips' in proc.stdout
+    proc = run('tools/data/make_synthetic_liris.py', '--out-dir',
+               str(out_dir), check=False)
+    assert proc.returncode == 2 and 'overwrite' in proc.stderr

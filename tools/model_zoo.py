@@ -14,8 +14,8 @@ writes the run's record to ``model_zoo/runs/NAME/``:
 * ``run.json``: the config and the digest of its settings (model, data
   pipelines, batch size, optimizer, schedule; not the data root), frames and
   input size, parameters and FLOPs per clip at that size (MMEngine's
-  ``FlopAnalyzer``, as ``tools/analysis/model_complexity.py``), epochs, the
-  training time (from the training log's timestamps, resumed sessions
+  ``FlopAnalyzer``, by :mod:`emovid_mm.analysis.model_complexity`), epochs,
+  the training time (from the training log's timestamps, resumed sessions
   summed) and machine, the checkpoint's path and SHA-256, the training log's
   path, the data and the commands that reproduce the run;
 * ``{split}.csv``: the per-clip predictions (``tools/test.py --dump``);
@@ -37,7 +37,6 @@ import argparse
 import csv
 import glob
 import hashlib
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -54,11 +53,12 @@ import torch
 import yaml
 from mmengine.config import Config
 
+from emovid_mm.analysis import analyse
 from emovid_mm.evaluation import (format_p_value, read_predictions,
                                   regression_scores)
 from emovid_mm.evaluation.functional import MIN_FILMS, film_bootstrap_ci
 from emovid_mm.evaluation.metrics.emotion_regression_metric import format_ci
-from emovid_mm.utils import markdown_table
+from emovid_mm.utils import clip_shape, markdown_table
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 RUNS_DIR = 'model_zoo/runs'
@@ -113,25 +113,6 @@ def config_digest(cfg: Config) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def clip_shape(cfg: Config) -> Tuple[int, Tuple[int, int]]:
-    """Frames per clip and ``(H, W)`` of the config's test pipeline."""
-    frames, size = None, None
-    for step in cfg.test_dataloader.dataset.pipeline:
-        if step['type'] == 'SegmentSampleFrames':
-            frames = step['num_segments'] * step.get('clip_len', 1)
-        elif step['type'] == 'Resize' and not step.get('keep_ratio', True):
-            size = (step['scale'][1], step['scale'][0])
-        elif step['type'] == 'CenterCrop':
-            crop = step['crop_size']
-            size = (crop, crop) if isinstance(crop, int) else (crop[1],
-                                                               crop[0])
-    if frames is None or size is None:
-        raise RecordError('Cannot read frames and input size from the test '
-                          'pipeline: expected SegmentSampleFrames and a '
-                          'Resize (keep_ratio=False) or CenterCrop.')
-    return frames, size
-
-
 def collection(cfg: Config) -> str:
     """The model family (a key of :data:`COLLECTIONS`) of a config."""
     model, backbone = cfg.model.type, cfg.model.backbone.type
@@ -149,13 +130,8 @@ def collection(cfg: Config) -> str:
 
 def complexity(config: str, frames: int,
                size: Tuple[int, int]) -> Tuple[int, int]:
-    """Parameters and FLOPs per clip, from
-    ``tools/analysis/model_complexity.py``."""
-    path = osp.join(REPO, 'tools', 'analysis', 'model_complexity.py')
-    spec = importlib.util.spec_from_file_location('model_complexity', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    report = module.analyse(config, frames, size)
+    """Parameters and FLOPs per clip (:mod:`emovid_mm.analysis`)."""
+    report = analyse(config, frames, size)
     return report.params, report.flops
 
 
@@ -249,7 +225,10 @@ def record(args: argparse.Namespace) -> str:
         with open(osp.join(args.work_dir, 'last_checkpoint')) as f:
             checkpoint = f.read().strip()
     sessions = training_sessions(args.work_dir)
-    frames, size = clip_shape(cfg)
+    try:
+        frames, size = clip_shape(cfg)
+    except ValueError as e:
+        raise RecordError(str(e)) from None
     params, flops = complexity(osp.join(REPO, config), frames, size)
 
     out_dir = osp.join(args.runs_dir, args.name)

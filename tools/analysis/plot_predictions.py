@@ -15,84 +15,11 @@ file's stem (e.g. ``eco_lite_test``). Several files (e.g. the five paper
 models, train and test splits) are plotted in one call.
 """
 import argparse
-import os
-import os.path as osp
-import re
-from typing import List, Optional, Sequence
 
-import matplotlib
-
-matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from emovid_mm.evaluation import (Predictions, format_p_value,  # noqa: E402
-                                  read_predictions, regression_scores)
+from emovid_mm.visualization import save_prediction_scatters
 
 
-def plot_target(predictions: Predictions, index: int,
-                label: str) -> plt.Figure:
-    """The scatter plot of target ``index`` of ``predictions``."""
-    target = predictions.targets[index]
-    true = predictions.true[:, index]
-    pred = predictions.pred[:, index]
-    std = np.sqrt(predictions.variance[:, index])
-    scores = regression_scores(pred, true)
-    order = np.argsort(true, kind='stable')
-
-    fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
-    ax.fill_between(
-        true[order],
-        true[order] - std[order],
-        true[order] + std[order],
-        color='tab:gray',
-        alpha=0.3,
-        linewidth=0,
-        label='truth ± annotated std')
-    low = min(true.min() - std.max(), pred.min())
-    high = max(true.max() + std.max(), pred.max())
-    ax.plot([low, high], [low, high], color='black', linewidth=1,
-            label='identity')
-    ax.scatter(true, pred, s=12, color='tab:blue', label='clips')
-    ax.set_xlim(low, high)
-    ax.set_ylim(low, high)
-    ax.set_aspect('equal')
-    ax.set_xlabel(f'{target} (truth)')
-    ax.set_ylabel(f'{target} (prediction)')
-    p_value = format_p_value(scores['pearson_p'], '.2g')
-    ax.set_title(
-        f'{label}: {target}, N = {len(true)}\n'
-        f'r = {scores["pearson_r"]:.3f} (p: {p_value}), '
-        f'MSE = {scores["mse"]:.4f}, CCC = {scores["ccc"]:.3f}',
-        fontsize=10)
-    ax.legend(loc='upper left', fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def plot_files(paths: Sequence[str], labels: Optional[Sequence[str]],
-               out_dir: str, formats: Sequence[str]) -> List[str]:
-    """Plot every target of every file; returns the files written."""
-    if labels is not None and len(labels) != len(paths):
-        raise ValueError(f'Got {len(labels)} labels for {len(paths)} files.')
-    os.makedirs(out_dir, exist_ok=True)
-    written = []
-    for i, path in enumerate(paths):
-        predictions = read_predictions(path)
-        label = (labels[i] if labels is not None else
-                 osp.splitext(osp.basename(path))[0])
-        for index, target in enumerate(predictions.targets):
-            fig = plot_target(predictions, index, label)
-            for fmt in formats:
-                stem = re.sub(r'[^\w.-]+', '_', f'{label}_{target}')
-                out = osp.join(out_dir, f'{stem}.{fmt}')
-                fig.savefig(out)
-                written.append(out)
-            plt.close(fig)
-    return written
-
-
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Plot predictions against the truth, with the '
         'annotated standard deviation as a band')
@@ -108,13 +35,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=['png', 'pdf'],
         choices=['png', 'pdf', 'svg'],
         help='image formats')
-    return parser.parse_args(argv)
+    args = parser.parse_args()
+    if args.labels is not None and len(args.labels) != len(args.dumps):
+        parser.error(f'Got {len(args.labels)} labels for {len(args.dumps)} '
+                     'files.')
+    return args
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
-    args = parse_args(argv)
-    for path in plot_files(args.dumps, args.labels, args.out_dir,
-                           args.formats):
+def main() -> None:
+    args = parse_args()
+    for path in save_prediction_scatters(args.dumps, args.labels,
+                                         args.out_dir, args.formats):
         print(path)
 
 
