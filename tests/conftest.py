@@ -1,4 +1,5 @@
 import os.path as osp
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,20 @@ def write_liris(root: Path,
         for c in clips:
             (root / VIDEOS / name(c['id'])).write_bytes(b'')
     return root
+
+
+@pytest.fixture
+def fake_download(monkeypatch, tmp_path):
+    """``torch.hub.download_url_to_file`` copying ``served[url]``, with
+    torch's cache in ``tmp_path``; returns ``served`` and the downloaded
+    URLs."""
+    import torch
+    served, calls = {}, []
+
+    def download(url, dst, hash_prefix=None, progress=True):
+        calls.append(url)
+        shutil.copy(served[url], dst)
+
+    monkeypatch.setattr(torch.hub, 'download_url_to_file', download)
+    monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch_home'))
+    return served, calls

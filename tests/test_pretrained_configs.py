@@ -200,17 +200,10 @@ def test_the_stand_ins_have_the_published_sizes(published):
 
 
 @pytest.fixture
-def serve(monkeypatch, tmp_path):
+def serve(fake_download):
     """``serve(url, file)``: downloading ``url`` copies ``file``; returns
     the list of downloaded URLs."""
-    served, calls = {}, []
-
-    def download(url, dst, hash_prefix=None, progress=True):
-        calls.append(url)
-        shutil.copy(served[url], dst)
-
-    monkeypatch.setattr(torch.hub, 'download_url_to_file', download)
-    monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch_home'))
+    served, calls = fake_download
 
     def serve_file(url: str, file: Path) -> list:
         served[url] = file

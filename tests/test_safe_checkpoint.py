@@ -2,9 +2,8 @@
 with ``weights_only=True``; anything else is refused before it runs."""
 import os
 import pickle
-import shutil
-from importlib import import_module
 from collections import OrderedDict
+from importlib import import_module
 
 import numpy as np
 import pytest
@@ -344,20 +343,6 @@ def test_directory_is_not_a_checkpoint(tmp_path):
 
 
 # ------------------------------------------------------------------ URLs
-
-
-@pytest.fixture
-def fake_download(monkeypatch, tmp_path):
-    """``torch.hub.download_url_to_file`` copying ``served[url]``."""
-    served, calls = {}, []
-
-    def download(url, dst, hash_prefix=None, progress=True):
-        calls.append(url)
-        shutil.copy(served[url], dst)
-
-    monkeypatch.setattr(torch.hub, 'download_url_to_file', download)
-    monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch_home'))
-    return served, calls
 
 
 def test_url_checkpoint_is_downloaded_once_and_loaded_safely(
