@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import tracemalloc
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from mmengine.runner import save_checkpoint
 
 from conftest import REPO
 from emovid_mm.apis import (EmotionTimeline, VideoReadError, VideoSource,
-                            inference_emotion, init_model, sliding_windows)
+                            WindowPipeline, inference_emotion, init_model,
+                            sliding_windows)
 from emovid_mm.visualization import plot_emotion_timeline, read_truth
 
 CONFIG = str(REPO / 'tests/data/tiny_tsn_liris.py')
@@ -47,9 +49,10 @@ def write_av(path,
              duration=2.0,
              times=None,
              pix_fmt='yuv420p',
-             colour_at=lambda t: None):
+             colour_at=lambda t: None,
+             options=None):
     """Encode with PyAV (FFmpeg): constant ``fps``, or variable with the
-    frame ``times`` in seconds."""
+    frame ``times`` in seconds; ``options`` of the encoder."""
     width, height = size
     if times is None:
         rate = Fraction(fps).limit_denominator(1001)
@@ -60,7 +63,7 @@ def write_av(path,
         rate, time_base = 30, Fraction(1, 1000)
         pts = np.round(np.asarray(times) * 1000).astype(int)
     with av.open(str(path), 'w') as container:
-        stream = container.add_stream(codec, rate=rate)
+        stream = container.add_stream(codec, rate=rate, options=options)
         stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
         stream.time_base = stream.codec_context.time_base = time_base
         for t, p in zip(times, pts):
@@ -248,6 +251,101 @@ def test_very_short_clip_repeats_frames(model, videos, duration):
     assert timeline.num_windows == 1 and timeline.frames_repeated
     assert timeline.duration == pytest.approx(duration, abs=1e-3)
     assert np.isfinite(timeline.window_values).all()
+
+
+class RecordingReader:
+    """A decord reader that records the frames asked of it."""
+
+    def __init__(self, reader):
+        self.reader, self.asked = reader, []
+
+    def get_batch(self, indices):
+        self.asked.extend(np.asarray(indices).tolist())
+        return self.reader.get_batch(indices)
+
+
+# A GOP of 12 frames with B-frames: seeking to a window decodes from another
+# keyframe than reading in order does.
+STREAMED = {
+    'h264_gop12_25fps.mp4':
+    dict(fps=25, duration=23.0, options=dict(g='12', bf='3')),
+    'variable_fps.mkv': dict(times=VFR_TIMES),
+    'short_0.5s.mp4': dict(fps=10, duration=0.5),
+}
+
+
+@pytest.mark.parametrize('name', list(STREAMED))
+def test_stream_gives_the_inputs_of_the_per_window_pipeline(
+        model, videos, name):
+    """Windows read in one pass give the inputs, frame for frame, of the
+    whole test pipeline on each window (what inference did before), and
+    each frame a window takes is decoded once, in order."""
+    video = write_av(videos / name, 'libx264', (64, 36), **STREAMED[name])
+    steps = model.cfg.test_dataloader.dataset.pipeline
+    reference = Compose([
+        dict(t, repeat_short=True) if t['type'] == 'SegmentSampleFrames' else t
+        for t in steps[1:]
+    ])
+    source = VideoSource(video)
+    windows = sliding_windows(source.duration, 10, 5)
+    pipeline = WindowPipeline(steps, chunk_size=5)
+    frame_inds = [r['frame_inds'].tolist()
+                  for r in pipeline.sample(source, windows)]
+    source.reader = RecordingReader(source.reader)
+    streamed = list(pipeline.stream(source, windows))
+    assert source.reader.asked == sorted(set(sum(frame_inds, [])))
+    source.reader = source.reader.reader
+    for start_end, inds, got in zip(windows, frame_inds, streamed):
+        expected = reference(source.window_results(*start_end))
+        assert torch.equal(got['inputs'], expected['inputs'])
+        assert got['data_samples'].metainfo == expected[
+            'data_samples'].metainfo
+    assert len(streamed) == len(windows)
+    if name.startswith('short'):
+        assert frame_inds == [[0, 2, 2, 4]]  # 3 frames at 5 fps, repeated
+    stream = inference_emotion(model, video, batch_size=3)
+    seek = inference_emotion(model, video, batch_size=3, reading='seek')
+    assert stream.windows.tolist() == windows.tolist()
+    assert np.array_equal(stream.window_values, seek.window_values)
+    assert stream.frames_repeated == seek.frames_repeated
+
+
+def test_stream_holds_as_many_frames_for_any_length(videos):
+    """The memory streaming takes does not grow with the video's length: it
+    holds only the frames of the windows to come (here 96x96 each)."""
+    steps = [
+        dict(type='DecordInit'),
+        dict(type='SegmentSampleFrames', num_segments=8, target_fps=5),
+        dict(type='DecordDecode'),
+        dict(type='Resize', scale=(96, 96), keep_ratio=False),
+        dict(type='FormatShape', input_format='NCHW'),
+        dict(type='PackEmotionInputs')
+    ]
+    peaks = []
+    for minutes in (1, 4):
+        source = VideoSource(
+            write_av(videos / f'{minutes}_minutes.mp4', 'libx264', (160, 96),
+                     fps=5, duration=60.0 * minutes))
+        windows = sliding_windows(source.duration, 10, 5)
+        tracemalloc.start()
+        for _ in WindowPipeline(steps).stream(source, windows):
+            pass
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    # Keeping the frames once decoded (some 280 of 27 KB for 4 minutes), or
+    # the inputs of the windows done, takes 3-4 times as much for 4 minutes.
+    assert peaks[1] < 1.2 * peaks[0], peaks
+
+
+def test_window_pipeline_refuses_other_pipelines(model):
+    steps = model.cfg.test_dataloader.dataset.pipeline
+    with pytest.raises(ValueError, match='must start with DecordInit'):
+        WindowPipeline([steps[0], steps[2], steps[1], *steps[3:]])
+    with pytest.raises(ValueError, match="mode must be 'accurate'"):
+        WindowPipeline([*steps[:2], dict(steps[2], mode='efficient'),
+                        *steps[3:]])
+    with pytest.raises(ValueError, match="reading must be 'stream' or"):
+        inference_emotion(model, 'unused.mp4', reading='random')
 
 
 def write_truncated(path, codec, fraction, **kwargs):

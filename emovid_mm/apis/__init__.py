@@ -5,8 +5,9 @@ from .emotion_timeline import EmotionTimeline
 from .inference import inference_emotion, init_model
 from .sliding_windows import sliding_windows
 from .video_source import VideoReadError, VideoSource
+from .window_pipeline import WindowPipeline
 
 __all__ = [
-    'EmotionTimeline', 'VideoReadError', 'VideoSource', 'inference_emotion',
-    'init_model', 'sliding_windows'
+    'EmotionTimeline', 'VideoReadError', 'VideoSource', 'WindowPipeline',
+    'inference_emotion', 'init_model', 'sliding_windows'
 ]

@@ -1,23 +1,26 @@
 """Predict the emotion of any video with a trained model."""
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
-from typing import List, Optional, Tuple, Union
+from typing import Iterator, List, Optional, TypeVar, Union
 
 import numpy as np
 import torch
 import torch.nn as nn
-from decord import DECORDError
-from mmaction.registry import MODELS, TRANSFORMS
+from mmaction.registry import MODELS
 from mmengine.config import Config
-from mmengine.dataset import Compose, pseudo_collate
+from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 from mmengine.utils import ProgressBar
 
-from ..datasets.transforms import SegmentSampleFrames
 from .emotion_timeline import EmotionTimeline
 from .sliding_windows import sliding_windows
-from .video_source import VideoReadError, VideoSource, decord_reason
+from .video_source import VideoSource
+from .window_pipeline import WindowPipeline
+
+T = TypeVar('T')
 
 
 def init_model(config: Union[str, Path, Config],
@@ -61,7 +64,8 @@ def inference_emotion(model: nn.Module,
                       window: float = 10.0,
                       stride: float = 5.0,
                       batch_size: int = 8,
-                      progress: bool = False) -> EmotionTimeline:
+                      progress: bool = False,
+                      reading: str = 'stream') -> EmotionTimeline:
     """Predict the emotion of a video, over sliding windows if it is longer
     than one.
 
@@ -70,8 +74,9 @@ def inference_emotion(model: nn.Module,
     ``SegmentSampleFrames`` samples the window on the frames' timestamps
     and, where the window has fewer frames at its ``target_fps`` than the
     model takes, repeats them (``repeat_short``). The pipeline must start
-    with ``DecordInit``, which is replaced by a reader opened once for the
-    whole video.
+    with ``DecordInit``, ``SegmentSampleFrames``, ``DecordDecode``; the
+    video is opened once (see :class:`WindowPipeline`). The next
+    ``batch_size`` windows are read, in a thread, while the model predicts.
 
     Args:
         model (nn.Module): A model from :func:`init_model`.
@@ -83,6 +88,11 @@ def inference_emotion(model: nn.Module,
         batch_size (int): Windows per forward pass.
         progress (bool): Show a progress bar (on stderr) over the windows of
             a video that has more than one.
+        reading (str): ``'stream'`` reads the video once, in order, and
+            keeps only the frames the windows take, at the model's size;
+            ``'seek'`` decodes each window on its own (overlapping windows
+            decode their frames again). Both give the same predictions;
+            ``'seek'`` is the reference ``'stream'`` is checked against.
 
     Returns:
         EmotionTimeline: The prediction per window, and for the whole video
@@ -94,24 +104,26 @@ def inference_emotion(model: nn.Module,
     """
     if batch_size < 1:
         raise ValueError(f'batch_size must be >= 1, got {batch_size}.')
+    if reading not in ('stream', 'seek'):
+        raise ValueError("reading must be 'stream' or 'seek', got "
+                         f'{reading!r}.')
     cfg = model.cfg
     init_default_scope(cfg.get('default_scope', 'mmaction'))
-    pipeline, sampler = _window_pipeline(cfg.test_dataloader.dataset.pipeline)
+    pipeline = WindowPipeline(cfg.test_dataloader.dataset.pipeline)
     source = VideoSource(video)
     windows = sliding_windows(source.duration, window, stride)
+    sampler = pipeline.sampler
     needed = sampler.num_segments * sampler.clip_len
     frames_repeated = any(
         len(sampler.candidate_frames_in_window(source.frame_times, *w)) <
         needed for w in windows)
+    inputs = getattr(pipeline, reading)(source, windows)
     bar = (
         ProgressBar(len(windows), file=sys.stderr)
         if progress and len(windows) > 1 else None)
     values: List[np.ndarray] = []
-    for first in range(0, len(windows), batch_size):
-        batch = [
-            _load_window(pipeline, source, start, end)
-            for start, end in windows[first:first + batch_size]
-        ]
+    batches = iter(lambda: list(islice(inputs, batch_size)), [])
+    for batch in _read_ahead(batches):
         with torch.no_grad():
             samples = model.test_step(pseudo_collate(batch))
         values.extend(s.pred_values.float().cpu().numpy() for s in samples)
@@ -129,31 +141,11 @@ def inference_emotion(model: nn.Module,
         frames_repeated=frames_repeated)
 
 
-def _window_pipeline(steps: List[dict]) -> Tuple[Compose, SegmentSampleFrames]:
-    """The test pipeline without its ``DecordInit``, with its
-    ``SegmentSampleFrames`` in test mode and repeating the frames of short
-    windows."""
-    if not steps or steps[0]['type'] != 'DecordInit':
-        raise ValueError('Inference reads videos with decord: the test '
-                         'pipeline must start with DecordInit, got '
-                         f'{[t["type"] for t in steps]}.')
-    transforms = [TRANSFORMS.build(t) for t in steps[1:]]
-    samplers = [t for t in transforms if isinstance(t, SegmentSampleFrames)]
-    if len(samplers) != 1:
-        raise ValueError('Inference samples windows with SegmentSampleFrames:'
-                         ' the test pipeline must have exactly one, got '
-                         f'{[t["type"] for t in steps]}.')
-    samplers[0].test_mode = True
-    samplers[0].repeat_short = True
-    return Compose(transforms), samplers[0]
-
-
-def _load_window(pipeline: Compose, source: VideoSource, start: float,
-                 end: float) -> dict:
-    """The model input of one window, as the test pipeline packs it."""
-    try:
-        return pipeline(source.window_results(start, end))
-    except DECORDError as err:
-        raise VideoReadError(
-            source.filename, f'the frames of {start:.1f}-{end:.1f} s cannot '
-            f'be decoded: {decord_reason(err)}') from None
+def _read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """``items``, each taken in a thread while the one before is used: the
+    video is decoded while the model predicts."""
+    with ThreadPoolExecutor(1) as thread:
+        future = thread.submit(next, items, None)
+        while (item := future.result()) is not None:
+            future = thread.submit(next, items, None)
+            yield item
