@@ -245,8 +245,16 @@ def checkpoint_name(path: Path, key: str) -> str:
     return f'backbone.{key}'
 
 
+PRETRAINED = [TSN_IMAGENET, TSN_KINETICS, R2PLUS1D_KINETICS, C3D_SPORTS1M]
+
+
+def test_every_pretrained_config_is_checked():
+    assert sorted(REPO.glob('configs/**/*-pretrained*.py')) == sorted(
+        PRETRAINED)
+
+
 @pytest.mark.parametrize(
-    'path', [TSN_IMAGENET, TSN_KINETICS, R2PLUS1D_KINETICS, C3D_SPORTS1M],
+    'path', PRETRAINED,
     ids=lambda p: p.parent.name + '/' + p.stem.split('_')[1])
 def test_every_backbone_tensor_is_loaded_and_the_head_is_not(
         path, published, serve, tmp_path):
