@@ -1,9 +1,9 @@
 """The inference API and tools/infer.py on generated videos of many
 containers, codecs, sizes and frame rates, and on broken files."""
 import csv
-import importlib.util
 import json
 import re
+import runpy
 import subprocess
 import sys
 import tracemalloc
@@ -15,11 +15,11 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from conftest import REPO
 from matplotlib.figure import Figure
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.runner import save_checkpoint
 
-from conftest import REPO
 from emovid_mm.apis import (EmotionTimeline, VideoReadError, VideoSource,
                             WindowPipeline, inference_emotion, init_model,
                             sliding_windows)
@@ -441,9 +441,8 @@ def test_truth_is_read_and_drawn_as_steps(tmp_path, monkeypatch):
     assert 'arousal, truth' not in lines
     assert lines['valence, truth'].get_xdata().tolist() == [0, 10, 10, 20]
     assert lines['valence, truth'].get_ydata().tolist() == [1.5, 1.5, 3, 3]
-    infer = load_infer()
     # window truths 1.5, 2.25, 3 against predictions 2, 2.5, 3
-    assert infer.truth_correlations(timeline, (segments, known)) == dict(
+    assert timeline.truth_correlations((segments, known)) == dict(
         valence=pytest.approx(1.0))
     path.write_text('start,end,mood\n0,10,1\n')
     with pytest.raises(ValueError, match='clips.csv needs a header'):
@@ -508,44 +507,38 @@ def test_cli_writes_timelines_and_reports_broken_files(checkpoint, tmp_path):
     assert not (out / 'broken.csv').exists()
 
 
-def load_infer():
-    """tools/infer.py as a module."""
-    spec = importlib.util.spec_from_file_location('infer',
-                                                  REPO / 'tools/infer.py')
-    infer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(infer)
-    return infer
+def infer_main(*args: str) -> int:
+    """The exit status of ``tools/infer.py ARGS``, run in this process."""
+    old, sys.argv = sys.argv, ['infer.py', *args]
+    try:
+        runpy.run_path(str(REPO / 'tools/infer.py'), run_name='__main__')
+    except SystemExit as exit:
+        return exit.code
+    finally:
+        sys.argv = old
+    raise AssertionError('tools/infer.py did not exit')
 
 
-def test_cli_exits_0_when_all_videos_are_read(checkpoint, tmp_path,
-                                              monkeypatch, capsys):
+def test_cli_exits_0_when_all_videos_are_read(checkpoint, tmp_path, capsys):
     video = write_cv2(tmp_path / 'clip.avi', 'MJPG', (64, 32), duration=3.0)
-    infer = load_infer()
-    monkeypatch.setattr(sys, 'argv', [
-        'infer.py',
-        str(video), '--config', CONFIG, '--checkpoint', checkpoint,
-        '--out-dir',
-        str(tmp_path / 'out'), '--device', 'cpu'
-    ])
-    assert infer.main() == 0
+    assert infer_main(str(video), '--config', CONFIG, '--checkpoint',
+                      checkpoint, '--out-dir', str(tmp_path / 'out'),
+                      '--device', 'cpu') == 0
     assert '1 of 1 videos analysed' in capsys.readouterr().out
     assert (tmp_path / 'out' / 'clip.png').is_file()
 
 
-def test_cli_compares_with_the_truth(checkpoint, tmp_path, monkeypatch,
-                                     capsys):
+def test_cli_compares_with_the_truth(checkpoint, tmp_path, capsys):
     video = write_cv2(tmp_path / 'film.avi', 'MJPG', (64, 32), duration=20.0)
     truth = tmp_path / 'film_clips.csv'
     truth.write_text('start,end,valence,arousal\n0,8,1,2\n8,20,3,2.5\n')
-    infer = load_infer()
     argv = [
         str(video), '--config', CONFIG, '--checkpoint', checkpoint,
         '--out-dir',
         str(tmp_path / 'out'), '--device', 'cpu', '--truth',
         str(truth)
     ]
-    monkeypatch.setattr(sys, 'argv', ['infer.py'] + argv)
-    assert infer.main() == 0
+    assert infer_main(*argv) == 0
     assert re.search(
         r'Pearson r of the windows with the truth: valence '
         r'-?[\d.]+, arousal -?[\d.]+',
@@ -553,11 +546,8 @@ def test_cli_compares_with_the_truth(checkpoint, tmp_path, monkeypatch,
     assert (tmp_path / 'out' / 'film.png').is_file()
     bad = tmp_path / 'bad.csv'
     bad.write_text('time,valence\n0,1\n')
-    for args, message in ((['infer.py', str(video)] + argv,
-                           'goes with one video file'),
-                          (['infer.py'] + argv +
-                           ['--truth', str(bad)], 'bad.csv needs a header')):
-        monkeypatch.setattr(sys, 'argv', args)
-        with pytest.raises(SystemExit):
-            infer.main()
+    for args, message in (([str(video)] + argv, 'goes with one video file'),
+                          (argv + ['--truth', str(bad)],
+                           'bad.csv needs a header')):
+        assert infer_main(*args) == 2
         assert message in capsys.readouterr().err

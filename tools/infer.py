@@ -30,12 +30,10 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-import numpy as np
 import torch
 
-from emovid_mm.apis import (EmotionTimeline, VideoReadError, inference_emotion,
-                            init_model)
-from emovid_mm.visualization import Truth, plot_emotion_timeline, read_truth
+from emovid_mm.apis import VideoReadError, inference_emotion, init_model
+from emovid_mm.visualization import plot_emotion_timeline, read_truth
 
 VIDEO_EXTENSIONS = ('.mp4', '.m4v', '.mov', '.avi', '.mkv', '.webm', '.mpg',
                     '.mpeg', '.wmv', '.flv', '.ts', '.mts', '.m2ts', '.3gp',
@@ -131,24 +129,6 @@ def output_names(videos: List[str]) -> List[str]:
     return names
 
 
-def truth_correlations(timeline: EmotionTimeline,
-                       truth: Truth) -> Dict[str, float]:
-    """Pearson r, per target, of the windows' predictions with the truth
-    averaged over each window (weighted by overlap)."""
-    (segments, known), windows = truth, timeline.windows
-    overlap = np.clip(
-        np.minimum(windows[:, 1:], segments[:, 1]) -
-        np.maximum(windows[:, :1], segments[:, 0]), 0, None)
-    correlations = {}
-    for i, target in enumerate(timeline.targets):
-        if target in known:
-            mean_truth = overlap @ known[target] / overlap.sum(1)
-            predicted = timeline.window_values[:, i]
-            correlations[target] = float(
-                np.corrcoef(mean_truth, predicted)[0, 1])
-    return correlations
-
-
 def analyse(model: torch.nn.Module, video: str, name: str,
             args: argparse.Namespace) -> Dict[str, object]:
     """Write the csv, json and png of one video; its summary columns."""
@@ -172,7 +152,7 @@ def analyse(model: torch.nn.Module, video: str, name: str,
     if args.truth is not None and timeline.num_windows > 1:
         print('Pearson r of the windows with the truth: ' + ', '.join(
             f'{k} {r:.3f}'
-            for k, r in truth_correlations(timeline, args.truth).items()))
+            for k, r in timeline.truth_correlations(args.truth).items()))
     return dict(
         status='ok',
         duration=f'{timeline.duration:.3f}',

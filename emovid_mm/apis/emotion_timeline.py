@@ -46,6 +46,30 @@ class EmotionTimeline:
         windows."""
         return dict(zip(self.targets, self.window_values.mean(0).tolist()))
 
+    def truth_correlations(
+        self, truth: Tuple[np.ndarray, Dict[str, np.ndarray]]
+    ) -> Dict[str, float]:
+        """Pearson r, per target, of the windows' predictions with known
+        values averaged over each window (weighted by overlap).
+
+        Args:
+            truth (tuple): Segments ``(start, end)`` in seconds,
+                ``(num_segments, 2)``, and the known values of some targets
+                on each, ``{target: (num_segments,)}``, as
+                :func:`~emovid_mm.visualization.read_truth` reads them.
+        """
+        segments, known = truth
+        overlap = np.clip(
+            np.minimum(self.windows[:, 1:], segments[:, 1]) -
+            np.maximum(self.windows[:, :1], segments[:, 0]), 0, None)
+        correlations = {}
+        for i, target in enumerate(self.targets):
+            if target in known:
+                mean_truth = overlap @ known[target] / overlap.sum(1)
+                correlations[target] = float(
+                    np.corrcoef(mean_truth, self.window_values[:, i])[0, 1])
+        return correlations
+
     def to_dict(self) -> dict:
         """The timeline as JSON-ready lists and numbers."""
         return dict(
