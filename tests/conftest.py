@@ -1,4 +1,5 @@
 import os.path as osp
+import runpy
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,20 @@ def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
         raise AssertionError(f'{args} failed:\n{proc.stdout[-3000:]}\n'
                              f'{proc.stderr[-3000:]}')
     return proc
+
+
+def run_in_process(script: str, *args: str) -> Optional[int]:
+    """Run ``python SCRIPT ARGS`` in this process, as its command line does
+    (its exceptions propagate); the status it exits with, ``None`` if it
+    returns without calling ``sys.exit``."""
+    old, sys.argv = sys.argv, [script, *args]
+    try:
+        runpy.run_path(str(REPO / script), run_name='__main__')
+    except SystemExit as exit:
+        return exit.code
+    finally:
+        sys.argv = old
+    return None
 
 
 def train(work_dir: Path, data_root: Path,

@@ -1,14 +1,13 @@
 """Every hostile checkpoint of ``tests/hostile_checkpoints.py`` is refused,
 naming the file, through every way a checkpoint gets loaded, and nothing in
 it runs: a marker file that each payload would create stays absent."""
-import runpy
 import sys
 from pathlib import Path
 from typing import Callable, Dict
 
 import pytest
 import torch
-from conftest import CONFIG, REPO, run
+from conftest import CONFIG, REPO, run, run_in_process
 from hostile_checkpoints import (OTHER_FILES, PAYLOADS, RUNS_CODE,
                                  old_allowlist, write_corpus)
 from mmengine.runner.checkpoint import _load_checkpoint, load_checkpoint
@@ -60,15 +59,6 @@ def test_payload_runs_with_the_old_allowlist(corpus, marker, name):
     marker.unlink()
 
 
-def _tool(script: str, *args: str) -> None:
-    """Run a tool in this process, as its command line does."""
-    old, sys.argv = sys.argv, [script, *args]
-    try:
-        runpy.run_path(str(REPO / script), run_name='__main__')
-    finally:
-        sys.argv = old
-
-
 #: The ways a checkpoint is loaded, each given the file, the tiny data and
 #: a work dir.
 LIBRARY_ENTRY_POINTS: Dict[str, Callable[[str, Path, Path], object]] = {
@@ -83,16 +73,17 @@ LIBRARY_ENTRY_POINTS: Dict[str, Callable[[str, Path, Path], object]] = {
 }
 TOOL_ENTRY_POINTS: Dict[str, Callable[[str, Path, Path], object]] = {
     'tools/test.py':
-    lambda f, data, work: _tool('tools/test.py', CONFIG, f, '--data-root',
-                                str(data), '--work-dir', str(work)),
+    lambda f, data, work: run_in_process(
+        'tools/test.py', CONFIG, f, '--data-root', str(data), '--work-dir',
+        str(work)),
     'tools/train.py --resume':
-    lambda f, data, work: _tool('tools/train.py', CONFIG, '--resume', f,
-                                '--data-root', str(data), '--work-dir',
-                                str(work)),
+    lambda f, data, work: run_in_process('tools/train.py',
+                                         CONFIG, '--resume', f, '--data-root',
+                                         str(data), '--work-dir', str(work)),
     'tools/train.py load_from':
-    lambda f, data, work: _tool('tools/train.py', CONFIG, '--data-root',
-                                str(data), '--work-dir', str(work),
-                                '--cfg-options', f'load_from={f}'),
+    lambda f, data, work: run_in_process(
+        'tools/train.py', CONFIG, '--data-root', str(data), '--work-dir',
+        str(work), '--cfg-options', f'load_from={f}'),
 }
 #: One file of each kind of attack for the tools (about 3 s a run, in this
 #: process): they reach the loader only through MMEngine's CheckpointLoader,

@@ -3,7 +3,6 @@ containers, codecs, sizes and frame rates, and on broken files."""
 import csv
 import json
 import re
-import runpy
 import subprocess
 import sys
 import tracemalloc
@@ -15,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from conftest import REPO
+from conftest import REPO, run_in_process
 from matplotlib.figure import Figure
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.runner import save_checkpoint
@@ -508,15 +507,7 @@ def test_cli_writes_timelines_and_reports_broken_files(checkpoint, tmp_path):
 
 
 def infer_main(*args: str) -> int:
-    """The exit status of ``tools/infer.py ARGS``, run in this process."""
-    old, sys.argv = sys.argv, ['infer.py', *args]
-    try:
-        runpy.run_path(str(REPO / 'tools/infer.py'), run_name='__main__')
-    except SystemExit as exit:
-        return exit.code
-    finally:
-        sys.argv = old
-    raise AssertionError('tools/infer.py did not exit')
+    return run_in_process('tools/infer.py', *args)
 
 
 def test_cli_exits_0_when_all_videos_are_read(checkpoint, tmp_path, capsys):
