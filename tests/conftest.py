@@ -1,3 +1,6 @@
+import glob
+import json
+import os
 import os.path as osp
 import runpy
 import shutil
@@ -10,7 +13,9 @@ from typing import Dict, Iterable, Optional, Tuple
 # and libvpx into the global symbol namespace (RTLD_GLOBAL), and PyAV's VP9
 # encoder loaded after it fails to open (error 22).
 import av  # noqa: F401
+import numpy as np
 import pytest
+import torch
 
 REPO = Path(__file__).resolve().parents[1]
 RANKING = 'LIRIS-ACCEDE-annotations/annotations/ACCEDEranking.txt'
@@ -143,3 +148,45 @@ def fake_download(monkeypatch, tmp_path):
     monkeypatch.setattr(torch.hub, 'download_url_to_file', download)
     monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch_home'))
     return served, calls
+
+
+def metrics_json(work_dir: Path) -> dict:
+    """The metrics MMEngine wrote for the latest test run."""
+    files = sorted(glob.glob(str(work_dir / '*' / '*.json')),
+                   key=os.path.getmtime)
+    return json.loads(open(files[-1]).read())
+
+
+#: Logged with the metrics, but measured, not computed.
+TIMINGS = ('time', 'data_time')
+
+
+def val_metrics(work_dir: Path, epoch: int) -> dict:
+    """The validation metrics logged after ``epoch`` (by the latest session
+    of ``work_dir`` that logged them)."""
+    found = None
+    for path in sorted(glob.glob(str(work_dir / '*/vis_data/scalars.json')),
+                       key=os.path.getmtime):
+        for line in open(path):
+            record = json.loads(line)
+            if 'mean/pearson_r' in record and record['step'] == epoch:
+                found = {k: v for k, v in record.items() if k not in TIMINGS}
+    assert found is not None, f'no validation of epoch {epoch} in {work_dir}'
+    return found
+
+
+def weights(path: Path) -> Dict[str, torch.Tensor]:
+    """The state dict of a checkpoint."""
+    from emovid_mm.engine import load_local_checkpoint
+    return load_local_checkpoint(str(path))['state_dict']
+
+
+def assert_same_run(work_dir: Path, reference_dir: Path, epoch: int = 2) -> None:
+    """Same final weights and validation metrics, to the last bit."""
+    ours = weights(work_dir / f'epoch_{epoch}.pth')
+    ref = weights(reference_dir / f'epoch_{epoch}.pth')
+    assert ours.keys() == ref.keys()
+    differ = [k for k in ref if not torch.equal(ours[k], ref[k])]
+    assert not differ, f'{len(differ)} tensors differ, e.g. {differ[:3]}'
+    np.testing.assert_equal(
+        val_metrics(work_dir, epoch), val_metrics(reference_dir, epoch))

@@ -1,48 +1,11 @@
 """Trainings killed with SIGKILL (mid-epoch, or while writing a checkpoint)
 and resumed with ``--resume`` end exactly as uninterrupted ones."""
 import glob
-import json
 import os
 import signal
 
-import numpy as np
 import pytest
-import torch
-from conftest import CONFIG, REPO, run, train
-
-#: Logged with the metrics, but measured, not computed.
-TIMINGS = ('time', 'data_time')
-
-
-def val_metrics(work_dir, epoch):
-    """The validation metrics logged after ``epoch`` (by the latest session
-    of ``work_dir`` that logged them)."""
-    found = None
-    for path in sorted(glob.glob(str(work_dir / '*/vis_data/scalars.json')),
-                       key=os.path.getmtime):
-        for line in open(path):
-            record = json.loads(line)
-            if 'mean/pearson_r' in record and record['step'] == epoch:
-                found = {k: v for k, v in record.items() if k not in TIMINGS}
-    assert found is not None, f'no validation of epoch {epoch} in {work_dir}'
-    return found
-
-
-def weights(path):
-    from emovid_mm.engine import load_local_checkpoint
-    return load_local_checkpoint(str(path))['state_dict']
-
-
-def assert_same_run(work_dir, reference_dir, epoch=2):
-    """Same final weights and validation metrics, to the last bit."""
-    ours = weights(work_dir / f'epoch_{epoch}.pth')
-    ref = weights(reference_dir / f'epoch_{epoch}.pth')
-    assert ours.keys() == ref.keys()
-    differ = [k for k in ref if not torch.equal(ours[k], ref[k])]
-    assert not differ, f'{len(differ)} tensors differ, e.g. {differ[:3]}'
-    np.testing.assert_equal(
-        val_metrics(work_dir, epoch), val_metrics(reference_dir, epoch))
-
+from conftest import CONFIG, REPO, assert_same_run, run, train
 
 def train_killed(tmp_path, data_root, monkeypatch, **sigkill):
     """``tools/train.py`` on the tiny config plus ``SigkillHook(**sigkill)``

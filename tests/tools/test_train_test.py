@@ -1,7 +1,6 @@
 """End-to-end tests of the command lines on generated data."""
 import csv
 import glob
-import json
 import os
 import re
 import subprocess
@@ -11,14 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import CONFIG, REPO, run, train
-
-
-def metrics_json(work_dir):
-    """The metrics MMEngine wrote for the latest test run."""
-    files = sorted(glob.glob(str(work_dir / '*' / '*.json')),
-                   key=os.path.getmtime)
-    return json.loads(open(files[-1]).read())
+from conftest import CONFIG, REPO, metrics_json, run, train
 
 
 def test_train_writes_checkpoints_and_validates(trained):

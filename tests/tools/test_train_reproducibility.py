@@ -8,9 +8,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import torch
-from conftest import CONFIG, REPO, run, train
-from test_resume import assert_same_run, val_metrics
-from test_tools import metrics_json
+from conftest import (CONFIG, REPO, assert_same_run, metrics_json, run, train,
+                      val_metrics)
 from torch.utils.data import DataLoader, Dataset
 
 
