@@ -1,4 +1,5 @@
-# The README's two commands: `make demo` and `make test`. Both set up the
+# The README's two commands: `make demo` and `make test` (`make test-fast`
+# leaves out the tests marked slow, for development). Both set up the
 # virtual environment .venv first (CPU build of torch 2.13.0, the plugin and
 # its pinned OpenMMLab stack).
 PYTHON ?= python3
@@ -9,7 +10,7 @@ DEMO_DATA := data/liris_synthetic
 DEMO_WORK := work_dirs/demo_liris
 SEED ?= 0
 
-.PHONY: install demo test clean-demo
+.PHONY: install demo test test-fast clean-demo
 
 $(VENV)/.installed: setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +30,9 @@ demo: install
 
 test: install
 	$(PY) -m pytest tests -q
+
+test-fast: install
+	$(PY) -m pytest tests -q -m 'not slow'
 
 clean-demo:
 	rm -rf $(DEMO_DATA) $(DEMO_WORK)

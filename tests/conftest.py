@@ -181,7 +181,8 @@ def weights(path: Path) -> Dict[str, torch.Tensor]:
     return load_local_checkpoint(str(path))['state_dict']
 
 
-def assert_same_run(work_dir: Path, reference_dir: Path, epoch: int = 2) -> None:
+def assert_same_run(work_dir: Path, reference_dir: Path,
+                    epoch: int = 2) -> None:
     """Same final weights and validation metrics, to the last bit."""
     ours = weights(work_dir / f'epoch_{epoch}.pth')
     ref = weights(reference_dir / f'epoch_{epoch}.pth')
@@ -190,3 +191,18 @@ def assert_same_run(work_dir: Path, reference_dir: Path, epoch: int = 2) -> None
     assert not differ, f'{len(differ)} tensors differ, e.g. {differ[:3]}'
     np.testing.assert_equal(
         val_metrics(work_dir, epoch), val_metrics(reference_dir, epoch))
+
+
+@pytest.fixture(scope='session')
+def tiny_checkpoint(tmp_path_factory) -> str:
+    """The tiny TSN (4 segments at 5 fps, 32x32) with random weights, saved
+    as a checkpoint."""
+    from mmengine.runner import save_checkpoint
+
+    from emovid_mm.apis import init_model
+    torch.manual_seed(0)
+    model = init_model(CONFIG, device='cpu')
+    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
+    save_checkpoint(
+        dict(meta=dict(epoch=1), state_dict=model.state_dict()), str(path))
+    return str(path)

@@ -26,5 +26,5 @@ def check_versions() -> None:
         if found < Version(low) or (high and found >= Version(high)):
             bound = f'>={low}' + (f',<{high}' if high else '')
             raise ImportError(
-                f'emovid_mm needs {package}{bound}, found {found}. See the '
-                '"Supported versions" section of README.md.')
+                f'emovid_mm needs {package}{bound}, found {found}. See '
+                '"Supported versions" in docs/install.md.')

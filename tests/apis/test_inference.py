@@ -1,106 +1,27 @@
-"""The inference API and tools/infer.py on generated videos of many
-containers, codecs, sizes and frame rates, and on broken files."""
-import csv
-import json
+"""The inference API on generated videos of many containers, codecs, sizes
+and frame rates, and on broken files."""
 import re
-import subprocess
-import sys
 import tracemalloc
-from fractions import Fraction
-from pathlib import Path
 
 import av
 import cv2
 import numpy as np
 import pytest
 import torch
-from conftest import REPO, run_in_process
-from matplotlib.figure import Figure
+from conftest import CONFIG
+from generated_videos import write_av, write_cv2
 from mmengine.dataset import Compose, pseudo_collate
-from mmengine.runner import save_checkpoint
 
 from emovid_mm.apis import (EmotionTimeline, VideoReadError, VideoSource,
                             WindowPipeline, inference_emotion, init_model,
                             sliding_windows)
-from emovid_mm.visualization import plot_emotion_timeline, read_truth
 
-CONFIG = str(REPO / 'tests/data/tiny_tsn_liris.py')
 WARM, COOL = (230, 120, 40), (40, 110, 230)
 
 
-def scene(t: float, height: int, width: int, colour=None) -> np.ndarray:
-    """An RGB frame at ``t`` seconds: a colour drifting with time (or the
-    ``colour`` given) and a square moving across it."""
-    if colour is None:
-        colour = (128 + 100 * np.sin(t / 3), 128 + 100 * np.cos(t / 5), 128)
-    frame = np.empty((height, width, 3), np.uint8)
-    frame[:] = np.asarray(colour, np.uint8)
-    side = max(height, width) // 4
-    x = int((t * 10) % max(width - side, 1))
-    frame[:side, x:x + side] = 255
-    return frame
-
-
-def write_av(path,
-             codec,
-             size,
-             fps=10,
-             duration=2.0,
-             times=None,
-             pix_fmt='yuv420p',
-             colour_at=lambda t: None,
-             options=None):
-    """Encode with PyAV (FFmpeg): constant ``fps``, or variable with the
-    frame ``times`` in seconds; ``options`` of the encoder."""
-    width, height = size
-    if times is None:
-        rate = Fraction(fps).limit_denominator(1001)
-        time_base = 1 / rate
-        pts = np.arange(int(round(duration * rate)))
-        times = pts * float(time_base)
-    else:
-        rate, time_base = 30, Fraction(1, 1000)
-        pts = np.round(np.asarray(times) * 1000).astype(int)
-    with av.open(str(path), 'w') as container:
-        stream = container.add_stream(codec, rate=rate, options=options)
-        stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
-        stream.time_base = stream.codec_context.time_base = time_base
-        for t, p in zip(times, pts):
-            frame = av.VideoFrame.from_ndarray(
-                scene(t, height, width, colour_at(t)), format='rgb24')
-            frame.pts, frame.time_base = int(p), time_base
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
-    return path
-
-
-def write_cv2(path, fourcc, size, fps=10, duration=2.0):
-    """Encode with OpenCV's VideoWriter."""
-    width, height = size
-    writer = cv2.VideoWriter(
-        str(path), cv2.VideoWriter_fourcc(*fourcc), fps, size)
-    assert writer.isOpened(), f'OpenCV cannot write {fourcc} to {path}'
-    for i in range(int(round(duration * fps))):
-        writer.write(scene(i / fps, height, width)[..., ::-1].copy())
-    writer.release()
-    return path
-
-
 @pytest.fixture(scope='module')
-def checkpoint(tmp_path_factory):
-    """The tiny TSN (4 segments at 5 fps, 32x32) with random weights, saved
-    as a checkpoint."""
-    torch.manual_seed(0)
-    model = init_model(CONFIG, device='cpu')
-    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
-    save_checkpoint(
-        dict(meta=dict(epoch=1), state_dict=model.state_dict()), str(path))
-    return str(path)
-
-
-@pytest.fixture(scope='module')
-def model(checkpoint):
-    return init_model(CONFIG, checkpoint, device='cpu')
+def model(tiny_checkpoint):
+    return init_model(CONFIG, tiny_checkpoint, device='cpu')
 
 
 @pytest.fixture(scope='module')
@@ -409,136 +330,9 @@ def test_broken_file_is_refused_with_its_name(model, videos, name):
             r'its frames cannot be decoded', str(info.value))
 
 
-def test_plot_of_a_single_target(tmp_path):
-    timeline = EmotionTimeline(
-        video='film.mp4',
-        targets=('arousal', ),
-        windows=np.array([[0.0, 10.0], [5.0, 15.0], [10.0, 20.0]]),
-        window_values=np.array([[2.0], [2.5], [3.5]]),
-        duration=20.0,
-        num_frames=500)
-    assert timeline.values == dict(arousal=pytest.approx(8 / 3))
-    plot_emotion_timeline(timeline, str(tmp_path / 'film.png'))
-    assert (tmp_path / 'film.png').read_bytes()[:4] == b'\x89PNG'
-
-
-def test_truth_is_read_and_drawn_as_steps(tmp_path, monkeypatch):
-    path = tmp_path / 'clips.csv'
-    path.write_text('start,end,name,valence\n0,10,a.mp4,1.5\n10,20,b.mp4,3\n')
-    segments, known = read_truth(str(path), ('valence', 'arousal'))
-    assert segments.tolist() == [[0, 10], [10, 20]]
-    assert list(known) == ['valence'] and known['valence'].tolist() == [1.5, 3]
-    timeline = EmotionTimeline(
-        'film.mp4', ('valence', 'arousal'),
-        np.array([[0.0, 10.0], [5.0, 15.0], [10.0, 20.0]]),
-        np.array([[2.0, 3.0], [2.5, 3.0], [3.0, 3.0]]), 20.0, 500)
-    figures = []
-    monkeypatch.setattr(Figure, 'savefig',
-                        lambda fig, *args, **kwargs: figures.append(fig))
-    plot_emotion_timeline(timeline, 'unused.png', (segments, known))
-    lines = {line.get_label(): line for line in figures[0].axes[0].lines}
-    assert 'arousal, truth' not in lines
-    assert lines['valence, truth'].get_xdata().tolist() == [0, 10, 10, 20]
-    assert lines['valence, truth'].get_ydata().tolist() == [1.5, 1.5, 3, 3]
-    # window truths 1.5, 2.25, 3 against predictions 2, 2.5, 3
-    assert timeline.truth_correlations((segments, known)) == dict(
-        valence=pytest.approx(1.0))
-    path.write_text('start,end,mood\n0,10,1\n')
-    with pytest.raises(ValueError, match='clips.csv needs a header'):
-        read_truth(str(path), ('valence', 'arousal'))
-
-
 def test_missing_file_and_unavailable_device(model):
     with pytest.raises(FileNotFoundError, match='nothing.mp4'):
         inference_emotion(model, 'nothing.mp4')
     if not torch.cuda.is_available():
         with pytest.raises(RuntimeError, match='CUDA is not available'):
             init_model(CONFIG, device='cuda:0')
-
-
-def run_infer(*args):
-    return subprocess.run([sys.executable, 'tools/infer.py', *args],
-                          cwd=REPO,
-                          capture_output=True,
-                          text=True,
-                          timeout=300)
-
-
-def test_cli_writes_timelines_and_reports_broken_files(checkpoint, tmp_path):
-    folder = tmp_path / 'videos'
-    (folder / 'sub').mkdir(parents=True)
-    write_av(folder / 'long.mkv', 'libx264', (32, 48), fps=4, duration=40.0)
-    write_av(folder / 'short.mov', 'libx264', (64, 36), fps=25, duration=3.0)
-    write_cv2(folder / 'sub' / 'short.mp4', 'mp4v', (64, 32), duration=4.0)
-    (folder / 'notes.txt').write_text('not a video, and not looked at')
-    broken = tmp_path / 'broken.mp4'
-    broken.write_text('not a video')
-    out = tmp_path / 'out'
-    proc = run_infer(
-        str(folder), str(broken), '--config', CONFIG, '--checkpoint',
-        checkpoint, '--out-dir', str(out), '--device', 'cpu', '--batch-size',
-        '4')
-    assert proc.returncode == 1, proc.stderr[-3000:]
-    assert f'Cannot read {broken} as a video' in proc.stderr
-    assert '7/7' in proc.stderr  # the progress bar of long.mkv
-    assert '3 of 4 videos analysed' in proc.stdout
-
-    with open(out / 'summary.csv') as f:
-        rows = {Path(r['video']).name: r for r in csv.DictReader(f)}
-    assert [(r['name'], r['status'])
-            for r in rows.values()] == [('long', 'ok'), ('short', 'ok'),
-                                        ('short_2', 'ok'),
-                                        ('broken', 'failed')]
-    assert rows['long.mkv']['num_windows'] == '7'
-    assert 'Cannot read' in rows['broken.mp4']['error']
-    with open(out / 'long.csv') as f:
-        windows = list(csv.DictReader(f))
-    assert list(windows[0]) == ['start', 'end', 'valence', 'arousal']
-    assert [float(w['start']) for w in windows] == list(range(0, 35, 5))
-    saved = json.loads((out / 'long.json').read_text())
-    assert saved['values']['valence'] == pytest.approx(
-        float(rows['long.mkv']['valence']), abs=1e-5)
-    assert len(saved['windows']) == 7
-    for name in ('long', 'short', 'short_2'):
-        for ext in ('csv', 'json'):
-            assert (out / f'{name}.{ext}').stat().st_size > 0
-        assert (out / f'{name}.png').read_bytes()[:4] == b'\x89PNG'
-    assert not (out / 'broken.csv').exists()
-
-
-def infer_main(*args: str) -> int:
-    return run_in_process('tools/infer.py', *args)
-
-
-def test_cli_exits_0_when_all_videos_are_read(checkpoint, tmp_path, capsys):
-    video = write_cv2(tmp_path / 'clip.avi', 'MJPG', (64, 32), duration=3.0)
-    assert infer_main(str(video), '--config', CONFIG, '--checkpoint',
-                      checkpoint, '--out-dir', str(tmp_path / 'out'),
-                      '--device', 'cpu') == 0
-    assert '1 of 1 videos analysed' in capsys.readouterr().out
-    assert (tmp_path / 'out' / 'clip.png').is_file()
-
-
-def test_cli_compares_with_the_truth(checkpoint, tmp_path, capsys):
-    video = write_cv2(tmp_path / 'film.avi', 'MJPG', (64, 32), duration=20.0)
-    truth = tmp_path / 'film_clips.csv'
-    truth.write_text('start,end,valence,arousal\n0,8,1,2\n8,20,3,2.5\n')
-    argv = [
-        str(video), '--config', CONFIG, '--checkpoint', checkpoint,
-        '--out-dir',
-        str(tmp_path / 'out'), '--device', 'cpu', '--truth',
-        str(truth)
-    ]
-    assert infer_main(*argv) == 0
-    assert re.search(
-        r'Pearson r of the windows with the truth: valence '
-        r'-?[\d.]+, arousal -?[\d.]+',
-        capsys.readouterr().out)
-    assert (tmp_path / 'out' / 'film.png').is_file()
-    bad = tmp_path / 'bad.csv'
-    bad.write_text('time,valence\n0,1\n')
-    for args, message in (([str(video)] + argv, 'goes with one video file'),
-                          (argv + ['--truth', str(bad)],
-                           'bad.csv needs a header')):
-        assert infer_main(*args) == 2
-        assert message in capsys.readouterr().err

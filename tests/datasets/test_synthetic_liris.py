@@ -315,6 +315,7 @@ def test_refuses_non_empty_dir_without_overwrite(tmp_path: Path) -> None:
     assert (tmp_path / 'notes.txt').read_text() == 'keep me'
 
 
+@pytest.mark.slow
 def test_cli(tmp_path: Path) -> None:
     out_dir = tmp_path / 'cli'
     proc = run('tools/data/make_synthetic_liris.py', '--out-dir',

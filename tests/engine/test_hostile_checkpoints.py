@@ -114,6 +114,7 @@ def test_hostile_checkpoint_is_refused(corpus, marker, tiny_liris, tmp_path,
              (path, tiny_liris, tmp_path), tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('entry', list(TOOL_ENTRY_POINTS))
 @pytest.mark.parametrize('name', TOOL_NAMES)
 def test_hostile_checkpoint_is_refused_by_the_tools(corpus, marker, tiny_liris,
@@ -123,6 +124,7 @@ def test_hostile_checkpoint_is_refused_by_the_tools(corpus, marker, tiny_liris,
              (path, tiny_liris, tmp_path), tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('name', ['exec_via_getattr_build', 'garbage'])
 def test_command_lines_refuse_before_anything_runs(corpus, marker, tiny_liris,
                                                    tmp_path, name):

@@ -16,6 +16,7 @@ import pytest
 
 from conftest import REPO, run
 
+pytestmark = pytest.mark.slow
 PIP = ('-m', 'pip')
 MIM = 'emovid_mm/.mim'
 

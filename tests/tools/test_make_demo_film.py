@@ -16,6 +16,7 @@ from emovid_mm.datasets.liris_accede_annotations import (load_ranking,
                                                          load_sets)
 from emovid_mm.visualization import make_demo_film
 
+pytestmark = pytest.mark.slow
 CONFIG = str(REPO / 'configs/_base_/datasets/liris_accede.py')
 SPLITS = Config.fromfile(CONFIG).splits
 

@@ -7,10 +7,13 @@ import sys
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 import torch
 from conftest import (CONFIG, REPO, assert_same_run, metrics_json, run, train,
                       val_metrics)
 from torch.utils.data import DataLoader, Dataset
+
+pytestmark = pytest.mark.slow
 
 
 def test_training_twice_gives_identical_weights(tiny_liris, tmp_path):

@@ -7,6 +7,9 @@ import signal
 import pytest
 from conftest import CONFIG, REPO, assert_same_run, run, train
 
+pytestmark = pytest.mark.slow
+
+
 def train_killed(tmp_path, data_root, monkeypatch, **sigkill):
     """``tools/train.py`` on the tiny config plus ``SigkillHook(**sigkill)``
     (``tests/data/sigkill_hook.py``); check that it was killed."""

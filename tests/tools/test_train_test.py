@@ -12,6 +12,8 @@ from scipy import stats
 
 from conftest import CONFIG, REPO, metrics_json, run, train
 
+pytestmark = pytest.mark.slow
+
 
 def test_train_writes_checkpoints_and_validates(trained):
     work_dir, proc = trained

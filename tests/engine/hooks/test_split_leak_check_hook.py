@@ -1,13 +1,15 @@
 """A training run whose training split shares clips or films with its
 validation or test split stops before it trains, with our tools/train.py
 and with MMAction2's own (``tools/test.py --split train`` keeps working:
-tests/test_tools.py)."""
+tests/tools/test_train_test.py)."""
 import re
 from pathlib import Path
 
 import mmaction
-
+import pytest
 from conftest import CONFIG, run, train
+
+pytestmark = pytest.mark.slow
 
 #: MMAction2's own training tool, as its package installs it.
 MMACTION_TRAIN = Path(mmaction.__file__).parent / '.mim/tools/train.py'

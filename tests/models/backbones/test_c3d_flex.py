@@ -177,7 +177,7 @@ BENCHMARK = {
 
 def test_every_config_is_checked():
     """Every C3D and R(2+1)D config is checked here, but those that start
-    from published weights (tests/test_pretrained_configs.py)."""
+    from published weights (tests/configs/test_pretrained_configs.py)."""
     found = {
         str(p.relative_to(REPO / 'configs'))
         for folder in ('c3d', 'r2plus1d')
