@@ -13,20 +13,17 @@ _base_ = [
     '../_base_/schedules/sgd_lr1e-4_step4_20e.py',
     '../_base_/default_runtime.py'
 ]
-num_frames = 16
-target_fps = None
-input_size = (112, 112)
 train_pipeline = [
     dict(type='DecordInit'),
     dict(
         type='SegmentSampleFrames',
         num_segments=1,
-        clip_len=num_frames,
-        target_fps=target_fps),
+        clip_len=16,
+        target_fps=None),
     dict(type='DecordDecode'),
     dict(
         type='Resize',
-        scale=input_size,
+        scale=(112, 112),
         keep_ratio=False,
         interpolation='bilinear'),
     dict(type='FormatShape', input_format='NCTHW'),
@@ -37,13 +34,13 @@ test_pipeline = [
     dict(
         type='SegmentSampleFrames',
         num_segments=1,
-        clip_len=num_frames,
-        target_fps=target_fps,
+        clip_len=16,
+        target_fps=None,
         test_mode=True),
     dict(type='DecordDecode'),
     dict(
         type='Resize',
-        scale=input_size,
+        scale=(112, 112),
         keep_ratio=False,
         interpolation='bilinear'),
     dict(type='FormatShape', input_format='NCTHW'),

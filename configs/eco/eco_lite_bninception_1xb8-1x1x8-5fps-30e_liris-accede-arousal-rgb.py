@@ -1,4 +1,5 @@
-# ECO Lite on LIRIS-ACCEDE, arousal only.
+# ECO Lite on LIRIS-ACCEDE, arousal only; the paper's Table III with
+# 8 frames.
 _base_ = ['./eco_lite_bninception_1xb8-1x1x8-5fps-30e_liris-accede-rgb.py']
 targets = ('arousal', )
 model = dict(cls_head=dict(targets=targets))

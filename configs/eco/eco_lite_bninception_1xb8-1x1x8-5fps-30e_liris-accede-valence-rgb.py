@@ -1,4 +1,5 @@
-# ECO Lite on LIRIS-ACCEDE, valence only.
+# ECO Lite on LIRIS-ACCEDE, valence only; the paper's Table II with SGD and
+# 1 fully-connected layer.
 _base_ = ['./eco_lite_bninception_1xb8-1x1x8-5fps-30e_liris-accede-rgb.py']
 targets = ('valence', )
 model = dict(cls_head=dict(targets=targets))

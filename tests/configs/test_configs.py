@@ -12,6 +12,7 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 
 from conftest import REPO
+from emovid_mm.utils import clip_shape
 
 CONFIGS = sorted(
     p for p in (REPO / 'configs').rglob('*.py') if '_base_' not in p.parts)
@@ -19,16 +20,6 @@ CONFIGS = sorted(
 
 def name(path: Path) -> str:
     return str(path.relative_to(REPO / 'configs'))
-
-
-def clip_shape(cfg: Config) -> tuple:
-    """``(frames, height, width)`` the config's test pipeline produces."""
-    steps = {t['type']: t for t in cfg.test_dataloader.dataset.pipeline}
-    sampler = steps['SegmentSampleFrames']
-    height, width = steps['Resize']['scale'][::-1]
-    if 'CenterCrop' in steps:
-        height = width = steps['CenterCrop']['crop_size']
-    return sampler['num_segments'] * sampler.get('clip_len', 1), height, width
 
 
 def distinct_models():
@@ -52,7 +43,7 @@ def test_every_config_is_found():
 @pytest.mark.parametrize('path', distinct_models(), ids=name)
 def test_forward_backward_at_the_configs_input_size(path):
     cfg = Config.fromfile(path)
-    frames, height, width = clip_shape(cfg)
+    frames, (height, width) = clip_shape(cfg)
     model = MODELS.build(cfg.model)
     model.train()
     if cfg.model.data_preprocessor.format_shape == 'NCTHW':
@@ -67,6 +58,7 @@ def test_forward_backward_at_the_configs_input_size(path):
     assert first.grad is not None and first.grad.abs().sum() > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('path', CONFIGS, ids=name)
 def test_one_training_iteration_through_tools_train(path, tiny_liris,
                                                     tmp_path, monkeypatch):

@@ -364,6 +364,7 @@ def test_torchvision_tensors_missing_or_misshapen_are_reported(
                            published[TSN_IMAGENET][1]['layer4.0.conv2.weight'])
 
 
+@pytest.mark.slow
 def test_tools_train_starts_from_the_cached_file(published, tiny_liris,
                                                  tmp_path, monkeypatch):
     """tools/train.py, offline, with the Kinetics TSN file in torch's cache

@@ -1,20 +1,84 @@
 # LIRIS-ACCEDE for the paper's 3D CNNs (C3D, R(2+1)D): one clip of
 # 8 consecutive frames at 5 fps (1.6 s) per video, from the centre in testing
 # and at a random place in training, 224x224, packed as (1, C, T, H, W).
-_base_ = ['./liris_accede.py']
+dataset_type = 'LIRISACCEDEDataset'
+data_root = 'data/liris_accede'
+targets = ('valence', 'arousal')
+# The paper's switched splits, as in liris_accede.py.
+splits = dict(train=[0], val=[2], test=[1])
 
+train_pipeline = [
+    dict(type='DecordInit'),
+    dict(
+        type='SegmentSampleFrames',
+        num_segments=1,
+        clip_len=8,
+        target_fps=5),
+    dict(type='DecordDecode'),
+    dict(
+        type='Resize',
+        scale=(224, 224),
+        keep_ratio=False,
+        interpolation='bilinear'),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackEmotionInputs')
+]
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(
+        type='SegmentSampleFrames',
+        num_segments=1,
+        clip_len=8,
+        target_fps=5,
+        test_mode=True),
+    dict(type='DecordDecode'),
+    dict(
+        type='Resize',
+        scale=(224, 224),
+        keep_ratio=False,
+        interpolation='bilinear'),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackEmotionInputs')
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='train',
+        splits=splits,
+        targets=targets,
+        pipeline=train_pipeline,
+        test_mode=False))
+val_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='val',
+        splits=splits,
+        targets=targets,
+        pipeline=test_pipeline,
+        test_mode=True))
+test_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='test',
+        splits=splits,
+        targets=targets,
+        pipeline=test_pipeline,
+        test_mode=True))
 
-def _consecutive(pipeline):
-    return [
-        dict(t, num_segments=1, clip_len=_base_.num_frames)
-        if t['type'] == 'SegmentSampleFrames' else
-        dict(t, input_format='NCTHW') if t['type'] == 'FormatShape' else t
-        for t in pipeline
-    ]
-
-
-train_pipeline = _consecutive(_base_.train_pipeline)
-test_pipeline = _consecutive(_base_.test_pipeline)
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+val_evaluator = dict(type='EmotionRegressionMetric')
+test_evaluator = dict(type='EmotionRegressionMetric')

@@ -1,23 +1,79 @@
 # The generated LIRIS-ACCEDE-shaped data (tools/data/make_synthetic_liris.py),
 # read as the real dataset with the paper's splits and 5 fps TSN-style
 # sampling, but at 112x112 to suit CPUs.
-_base_ = ['./liris_accede.py']
-
+dataset_type = 'LIRISACCEDEDataset'
 data_root = 'data/liris_synthetic'
-input_size = (112, 112)
+targets = ('valence', 'arousal')
+# The splits of the real data (liris_accede.py).
+splits = dict(train=[0], val=[2], test=[1])
 
-
-def _resized(pipeline):
-    return [
-        dict(t, scale=input_size) if t['type'] == 'Resize' else t
-        for t in pipeline
-    ]
-
-
-train_pipeline = _resized(_base_.train_pipeline)
-test_pipeline = _resized(_base_.test_pipeline)
+train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SegmentSampleFrames', num_segments=8, target_fps=5),
+    dict(type='DecordDecode'),
+    dict(
+        type='Resize',
+        scale=(112, 112),
+        keep_ratio=False,
+        interpolation='bilinear'),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackEmotionInputs')
+]
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(
+        type='SegmentSampleFrames',
+        num_segments=8,
+        target_fps=5,
+        test_mode=True),
+    dict(type='DecordDecode'),
+    dict(
+        type='Resize',
+        scale=(112, 112),
+        keep_ratio=False,
+        interpolation='bilinear'),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackEmotionInputs')
+]
 train_dataloader = dict(
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(data_root=data_root, pipeline=test_pipeline))
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='train',
+        splits=splits,
+        targets=targets,
+        pipeline=train_pipeline,
+        test_mode=False))
+val_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='val',
+        splits=splits,
+        targets=targets,
+        pipeline=test_pipeline,
+        test_mode=True))
 test_dataloader = dict(
-    dataset=dict(data_root=data_root, pipeline=test_pipeline))
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='test',
+        splits=splits,
+        targets=targets,
+        pipeline=test_pipeline,
+        test_mode=True))
+
+val_evaluator = dict(type='EmotionRegressionMetric')
+test_evaluator = dict(type='EmotionRegressionMetric')

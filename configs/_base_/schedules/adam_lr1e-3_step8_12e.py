@@ -1,10 +1,16 @@
 # Adam from lr 0.001, divided by 10 after 8 epochs, 12 epochs: a short
 # schedule for CPU runs on the generated data (the paper's Table II found
 # Adam better than SGD for ECO).
-_base_ = ['./sgd_lr1e-3_step5_30e.py']
+train_cfg = dict(
+    type='EpochBasedTrainLoop', max_epochs=12, val_begin=1, val_interval=1)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
 
-train_cfg = dict(max_epochs=12)
-optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1e-3))
 param_scheduler = [
     dict(type='MultiStepLR', milestones=[8], gamma=0.1, by_epoch=True)
 ]
+optim_wrapper = dict(
+    optimizer=dict(type='Adam', lr=1e-3),
+    clip_grad=dict(max_norm=40, norm_type=2))
+# Learning rate above is for 8 clips per batch on one device.
+auto_scale_lr = dict(enable=False, base_batch_size=8)

@@ -1,9 +1,15 @@
 # The paper's C3D and R(2+1)D schedule: SGD from lr 0.0001, divided by 10
 # every 4 epochs, 20 epochs.
-_base_ = ['./sgd_lr1e-3_step5_30e.py']
+train_cfg = dict(
+    type='EpochBasedTrainLoop', max_epochs=20, val_begin=1, val_interval=1)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
 
-train_cfg = dict(max_epochs=20)
-optim_wrapper = dict(optimizer=dict(lr=1e-4))
 param_scheduler = [
     dict(type='StepLR', step_size=4, gamma=0.1, by_epoch=True, begin=0)
 ]
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=1e-4, momentum=0.9, weight_decay=5e-4),
+    clip_grad=dict(max_norm=40, norm_type=2))
+# Learning rate above is for 8 clips per batch on one device.
+auto_scale_lr = dict(enable=False, base_batch_size=8)

@@ -1,0 +1,15 @@
+# Adam from lr 0.0001, divided by 10 after 32 epochs, 40 epochs: the ECO
+# benchmark of adam_lr1e-4_step25_30e.py for a training set twice as large.
+train_cfg = dict(
+    type='EpochBasedTrainLoop', max_epochs=40, val_begin=1, val_interval=1)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+
+param_scheduler = [
+    dict(type='MultiStepLR', milestones=[32], gamma=0.1, by_epoch=True)
+]
+optim_wrapper = dict(
+    optimizer=dict(type='Adam', lr=1e-4),
+    clip_grad=dict(max_norm=40, norm_type=2))
+# Learning rate above is for 8 clips per batch on one device.
+auto_scale_lr = dict(enable=False, base_batch_size=8)
