@@ -13,5 +13,6 @@ model = dict(
     backbone=dict(depth=18),
     cls_head=dict(in_channels=512, dropout_ratio=0.2))
 default_hooks = dict(logger=dict(interval=4))
-# Two runs on one machine print the same table (README.md, Reproducibility).
+# Two runs on one machine print the same table (docs/training.md,
+# Reproducibility and resuming).
 randomness = dict(seed=0, deterministic=True)
