@@ -114,7 +114,9 @@ setup(
         'scipy',
         'packaging',
     ],
-    extras_require=dict(tests=['pytest>=7']),
+    # jinja2 (a dependency of torch too) renders the model zoo's pages in
+    # .dev_scripts/model_zoo.py, which the tests check.
+    extras_require=dict(tests=['pytest>=7', 'jinja2']),
     license='Apache-2.0',
     cmdclass=dict(build_py=BuildPyWithMim),
     zip_safe=False)

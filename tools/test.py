@@ -3,7 +3,8 @@ import argparse
 
 from mmengine.runner import Runner
 
-from emovid_mm.utils import add_runner_args, load_config
+from emovid_mm.utils import (add_runner_args, apply_test_options,
+                             load_config)
 
 
 def parse_args() -> argparse.Namespace:
@@ -25,20 +26,9 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = load_config(args)
-    cfg.load_from = args.checkpoint
-    if args.split is not None:
-        cfg.test_dataloader.dataset.split = args.split
-    if args.dump is not None:
-        evaluators = cfg.test_evaluator
-        if not isinstance(evaluators, list):
-            evaluators = [evaluators]
-        cfg.test_evaluator = [
-            *evaluators,
-            dict(type='DumpEmotionResults', out_file_path=args.dump)
-        ]
-    runner = Runner.from_cfg(cfg)
-    runner.test()
+    cfg = apply_test_options(
+        load_config(args), args.checkpoint, args.split, args.dump)
+    Runner.from_cfg(cfg).test()
 
 
 if __name__ == '__main__':

@@ -4,7 +4,8 @@ custom_imports = dict(imports=['emovid_mm'], allow_failed_imports=False)
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
     timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=20, ignore_last=False),
+    # LoggerHook, with the test metrics file written by one rank only.
+    logger=dict(type='RankZeroLoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     # Keeps the latest checkpoints for --resume and the best one by the mean
     # Pearson r over the targets on the validation split, written

@@ -8,7 +8,7 @@ from typing import Iterator, List, Optional, TypeVar, Union
 import numpy as np
 import torch
 import torch.nn as nn
-from mmaction.registry import MODELS
+from mmaction.apis import init_recognizer
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
@@ -26,11 +26,12 @@ T = TypeVar('T')
 def init_model(config: Union[str, Path, Config],
                checkpoint: Optional[str] = None,
                device: Union[str, torch.device] = 'cuda:0') -> nn.Module:
-    """Build the model of a config and load a checkpoint into it.
-
-    The checkpoint is loaded through MMEngine, hence with the safe loader of
-    :mod:`emovid_mm.engine.safe_checkpoint`, and strictly: its weights must
-    be those of the config's model.
+    """Build the model of a config and load a checkpoint into it: MMAction2's
+    ``init_recognizer`` (which drops the backbone's ``pretrained``), with the
+    checkpoint loaded strictly (its weights must be those of the config's
+    model), through MMEngine, hence the safe loader of
+    :mod:`emovid_mm.engine.safe_checkpoint`, and a clear error where CUDA is
+    asked for but absent.
 
     Args:
         config (str | Path | Config): The config (file) the model was
@@ -42,21 +43,14 @@ def init_model(config: Union[str, Path, Config],
     Returns:
         nn.Module: The model in eval mode, with the config as ``model.cfg``.
     """
-    if isinstance(config, (str, Path)):
-        config = Config.fromfile(str(config))
-    elif not isinstance(config, Config):
-        raise TypeError('config must be a file name or a Config, got '
-                        f'{type(config)}')
     device = torch.device(device)
     if device.type == 'cuda' and not torch.cuda.is_available():
         raise RuntimeError(f'Device {device} was asked for, but CUDA is not '
                            'available here; use the cpu.')
-    init_default_scope(config.get('default_scope', 'mmaction'))
-    model = MODELS.build(config.model)
+    model = init_recognizer(config, device=device)
     if checkpoint is not None:
         load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
-    model.cfg = config
-    return model.to(device).eval()
+    return model
 
 
 def inference_emotion(model: nn.Module,

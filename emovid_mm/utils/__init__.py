@@ -1,9 +1,11 @@
 from .clip_shape import clip_shape
-from .config import add_runner_args, load_config, prepare_config
+from .config import (add_runner_args, apply_test_options, apply_train_options,
+                     load_config, prepare_config)
 from .markdown import markdown_table
 from .versions import check_versions
 
 __all__ = [
-    'add_runner_args', 'check_versions', 'clip_shape', 'load_config',
-    'markdown_table', 'prepare_config'
+    'add_runner_args', 'apply_test_options', 'apply_train_options',
+    'check_versions', 'clip_shape', 'load_config', 'markdown_table',
+    'prepare_config'
 ]

@@ -1,4 +1,5 @@
-"""Command-line handling shared by ``tools/train.py`` and ``tools/test.py``."""
+"""Config handling shared by ``tools/train.py``, ``tools/test.py`` and the
+in-process :mod:`emovid_mm.apis` that train and evaluate as they do."""
 import argparse
 import os
 import os.path as osp
@@ -67,6 +68,68 @@ def prepare_config(cfg: Config, config_path: str, work_dir: Optional[str],
                                 osp.splitext(osp.basename(config_path))[0])
     if launcher == 'pytorch' and not torch.cuda.is_available():
         setup_cpu_distributed(cfg)
+    return cfg
+
+
+def apply_train_options(cfg: Config,
+                        amp: bool = False,
+                        no_validate: bool = False,
+                        auto_scale_lr: bool = False,
+                        seed: Optional[int] = None,
+                        diff_rank_seed: bool = False,
+                        deterministic: bool = False) -> Config:
+    """Apply the options of ``tools/train.py`` of the same names.
+
+    ``deterministic`` also stops the training dataloader's workers from
+    living across epochs: they keep their random streams, which a resumed
+    run cannot restore (``EpochSeedHook``). ``cfg.randomness`` is always
+    set, the config's own seed and flags kept where not overridden.
+    """
+    if no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+        checkpoint = cfg.default_hooks.get('checkpoint')
+        if checkpoint is not None:
+            checkpoint.pop('save_best', None)
+            checkpoint.pop('rule', None)
+    if amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if auto_scale_lr:
+        cfg.auto_scale_lr = dict(
+            cfg.get('auto_scale_lr') or dict(base_batch_size=8), enable=True)
+    randomness = dict(seed=None)
+    randomness.update(cfg.get('randomness') or {})
+    if seed is not None:
+        randomness['seed'] = seed
+    randomness['diff_rank_seed'] = diff_rank_seed or randomness.get(
+        'diff_rank_seed', False)
+    randomness['deterministic'] = deterministic or randomness.get(
+        'deterministic', False)
+    cfg.randomness = randomness
+    if randomness['deterministic']:
+        cfg.train_dataloader.persistent_workers = False
+    return cfg
+
+
+def apply_test_options(cfg: Config,
+                       checkpoint: str,
+                       split: Optional[str] = None,
+                       dump: Optional[str] = None) -> Config:
+    """Point the config at ``checkpoint``, and, as ``tools/test.py``'s
+    ``--split`` and ``--dump`` do, test on another split of its dataset
+    than ``test_dataloader``'s and write the per-clip predictions to a
+    ``.csv`` or ``.json`` file (``DumpEmotionResults``)."""
+    cfg.load_from = checkpoint
+    if split is not None:
+        cfg.test_dataloader.dataset.split = split
+    if dump is not None:
+        evaluators = cfg.test_evaluator
+        if not isinstance(evaluators, list):
+            evaluators = [evaluators]
+        cfg.test_evaluator = [
+            *evaluators,
+            dict(type='DumpEmotionResults', out_file_path=dump)
+        ]
     return cfg
 
 

@@ -1,8 +1,10 @@
 """tools/run_grid.py on two tiny configs."""
 import csv
+import json
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
 
 
@@ -16,7 +18,9 @@ def grid(configs, work_root, data_root):
         cwd=REPO, capture_output=True, text=True, timeout=900)
 
 
-def test_grid_trains_evaluates_collects_and_resumes(tiny_liris, tmp_path):
+@pytest.mark.slow
+def test_grid_trains_evaluates_records_collects_and_continues(
+        tiny_liris, tmp_path):
     base = REPO / 'tests/data/tiny_tsn_liris.py'
     valence = tmp_path / 'tiny_valence.py'
     valence.write_text(
@@ -41,13 +45,21 @@ def test_grid_trains_evaluates_collects_and_resumes(tiny_liris, tmp_path):
         assert single[f'{split}/arousal/pearson_r'] == ''
     assert '| tiny_tsn_liris |' in (work_root / 'results.md').read_text()
     assert (work_root / 'tiny_valence/epoch_1.pth').is_file()
+    # each run is recorded in its work dir, as the model zoo's runs are
+    record = json.loads((work_root / 'tiny_valence/run.json').read_text())
+    assert record['epochs'] == 1 and record['splits'] == ['train', 'test']
+    assert '--cfg-options train_cfg.max_epochs=1' in record['commands'][0]
+    assert (work_root / 'tiny_valence/test.csv').is_file()
 
+    table = (work_root / 'results.csv').read_text()
     again = grid([base, valence], work_root, tiny_liris)
     assert again.returncode == 0
     assert again.stdout.count('not run again') == 2
-    assert '+ ' not in again.stdout
+    assert 'Epoch(' not in again.stdout
+    assert (work_root / 'results.csv').read_text() == table
 
 
+@pytest.mark.slow
 def test_missing_config_is_named(tmp_path):
     proc = subprocess.run(
         [sys.executable, 'tools/run_grid.py', 'configs/nope.py',
