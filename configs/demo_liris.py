@@ -16,3 +16,4 @@ default_hooks = dict(logger=dict(interval=4))
 # Two runs on one machine print the same table (docs/training.md,
 # Reproducibility and resuming).
 randomness = dict(seed=0, deterministic=True)
+env_cfg = dict(cudnn_benchmark=False)

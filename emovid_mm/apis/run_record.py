@@ -40,12 +40,13 @@ from ..evaluation import Predictions, read_predictions, regression_scores
 from ..utils import clip_shape
 
 RECORD_FILE = 'run.json'
-#: The config sections that define a run (data roots and loader workers
-#: aside).
+#: The config sections that define a run (data roots and how the loader
+#: feeds the model aside).
 DIGEST_SECTIONS = ('model', 'train_dataloader', 'val_dataloader',
                    'test_dataloader', 'optim_wrapper', 'param_scheduler',
                    'train_cfg')
-DIGEST_IGNORED = ('data_root', 'num_workers', 'persistent_workers')
+DIGEST_IGNORED = ('data_root', 'num_workers', 'persistent_workers',
+                  'pin_memory', 'prefetch_factor')
 LOG_TIME = re.compile(r'^(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) ')
 
 

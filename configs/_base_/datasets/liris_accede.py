@@ -37,10 +37,14 @@ test_pipeline = [
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackEmotionInputs')
 ]
+# For a GPU: decoding is the bottleneck (docs/data.md), so 8 workers per
+# process, kept across epochs, each with 2 batches in flight (DataLoader's
+# prefetch_factor), into pinned memory.
 train_dataloader = dict(
     batch_size=8,
-    num_workers=2,
+    num_workers=8,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
@@ -52,8 +56,9 @@ train_dataloader = dict(
         test_mode=False))
 val_dataloader = dict(
     batch_size=8,
-    num_workers=2,
+    num_workers=8,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
@@ -65,8 +70,9 @@ val_dataloader = dict(
         test_mode=True))
 test_dataloader = dict(
     batch_size=8,
-    num_workers=2,
+    num_workers=8,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,

@@ -40,10 +40,14 @@ test_pipeline = [
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackEmotionInputs')
 ]
+# For a GPU: decoding is the bottleneck (docs/data.md), so 8 workers per
+# process, kept across epochs, each with 2 batches in flight (DataLoader's
+# prefetch_factor), into pinned memory.
 train_dataloader = dict(
     batch_size=8,
-    num_workers=2,
+    num_workers=8,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
@@ -55,8 +59,9 @@ train_dataloader = dict(
         test_mode=False))
 val_dataloader = dict(
     batch_size=8,
-    num_workers=2,
+    num_workers=8,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
@@ -68,8 +73,9 @@ val_dataloader = dict(
         test_mode=True))
 test_dataloader = dict(
     batch_size=8,
-    num_workers=2,
+    num_workers=8,
     persistent_workers=True,
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
