@@ -8,6 +8,7 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import MMLogger
 
+from .clip_store import load_store, prepare_command, stored_clip
 from .liris_accede_annotations import (OFFICIAL_SETS, AnnotationError,
                                        check_label, check_same_clips,
                                        load_films, load_ranking,
@@ -97,7 +98,9 @@ class LIRISACCEDEDataset(BaseActionDataset):
             :class:`~emovid_mm.engine.hooks.SplitLeakCheckHook` checks the
             training split against the others before training).
         data_prefix (dict): ``video``: the clip folder, relative to
-            ``data_root``.
+            ``data_root``; ``store`` (optional): a clip store
+            (:mod:`emovid_mm.datasets.clip_store`) to read the clips from
+            instead, relative to ``data_root``, see below.
         value_range (Sequence[float]): Allowed label range; LIRIS-ACCEDE's
             scale is 1-5.
         max_skipped_clips (int): In training, a clip that decord fails to
@@ -117,6 +120,16 @@ class LIRISACCEDEDataset(BaseActionDataset):
     clips that cannot be read, or have fewer frames than the step samples
     after resampling to its ``target_fps``, are all named in one
     :class:`BadClipsError`, in training as in testing.
+
+    With a clip store (``data_prefix['store']``, made by
+    ``tools/data/prepare_liris.py``), the videos are not read: each clip gets
+    the ``frame_dir``, ``filename_tmpl``, ``offset``, ``total_frames`` and
+    ``avg_fps`` of its stored frames, for a pipeline of
+    :class:`SegmentSampleFrames` and MMAction2's ``RawFrameDecode``. Clips
+    missing from the store are all named when the dataset is built, and the
+    :class:`SegmentSampleFrames` steps must sample at the store's frame rate
+    (``target_fps`` equal to it, or ``None``), and are checked against the
+    stored frame counts as against the videos'.
     """
 
     def __init__(self,
@@ -163,6 +176,8 @@ class LIRISACCEDEDataset(BaseActionDataset):
         self.value_range = tuple(value_range)
         self.max_skipped_clips = max_skipped_clips
         self.probe_cache = probe_cache
+        #: The settings of the clip store read, if any.
+        self.store_settings: Optional[dict] = None
         #: Unreadable training clips and how often each was skipped.
         self.skipped_clips: Dict[str, int] = {}
         if not osp.isdir(data_root):
@@ -217,12 +232,17 @@ class LIRISACCEDEDataset(BaseActionDataset):
             self._check_films(selected, sets, films)
 
         video_dir = self.data_prefix['video']
+        store = self.data_prefix.get('store')
+        self.store_settings = self._load_store(store) if store else None
         data_list, missing = [], []
         for clip_id in selected:
             ann = ranking[clip_id]
             check_label(ann, self.ann_file, self.value_range)
             filename = osp.join(video_dir, ann.name)
-            if not osp.isfile(filename):
+            stored = stored_clip(store, ann.name) if store else None
+            if store and stored is None:
+                missing.append(ann.name)
+            elif not store and not osp.isfile(filename):
                 missing.append(filename)
             values = {'valence': ann.valence, 'arousal': ann.arousal}
             variances = {
@@ -240,7 +260,17 @@ class LIRISACCEDEDataset(BaseActionDataset):
                                        dtype=np.float32),
                     gt_variances=np.array(
                         [variances[t] for t in self.targets],
-                        dtype=np.float32)))
+                        dtype=np.float32),
+                    **(stored or {})))
+        if missing and store:
+            command = prepare_command(self.data_root, store,
+                                      self.store_settings['fps'],
+                                      self.store_settings['short_side'])
+            raise FileNotFoundError(
+                f'{len(missing)} of the {len(selected)} clips of split '
+                f'{self.split!r} are missing from the clip store {store}, '
+                f'e.g. {missing[:3]}. Store them with `{command}` (it names '
+                'the videos it cannot read).')
         if missing:
             raise FileNotFoundError(
                 f'{len(missing)} of the {len(selected)} clips of split '
@@ -248,6 +278,25 @@ class LIRISACCEDEDataset(BaseActionDataset):
                 f'{missing[:3]}. Extract LIRIS-ACCEDE-data.zip into '
                 '`data_root` (or fix `data_prefix`).')
         return data_list
+
+    def _samplers(self) -> List[SegmentSampleFrames]:
+        return [
+            t for t in self.pipeline.transforms
+            if isinstance(t, SegmentSampleFrames)
+        ]
+
+    def _load_store(self, store: str) -> dict:
+        """The settings of the clip store ``store``, which must exist."""
+        settings = load_store(store)
+        if settings is None:
+            rates = [s.target_fps for s in self._samplers() if s.target_fps]
+            command = prepare_command(self.data_root, store,
+                                      rates[0] if rates else None)
+            raise FileNotFoundError(
+                f'No clip store in {store} (`data_prefix[\'store\']`). '
+                f'Prepare it with `{command}`, or remove `store` from '
+                '`data_prefix` to read the videos.')
+        return settings
 
     def _check_films(self, selected: List[int], sets: Dict[int, int],
                      films: Dict[int, str]) -> None:
@@ -282,29 +331,51 @@ class LIRISACCEDEDataset(BaseActionDataset):
     def _check_clips(self) -> None:
         """Refuse clips that cannot be read or are too short for a
         :class:`SegmentSampleFrames` step of the pipeline."""
-        samplers = [
-            t for t in self.pipeline.transforms
-            if isinstance(t, SegmentSampleFrames)
-        ]
+        samplers = self._samplers()
         if not samplers:
             return
         infos = [self.get_data_info(i) for i in range(len(self))]
-        probes = probe_videos(
-            [info['filename'] for info in infos],
-            self._resolve(self.probe_cache) if self.probe_cache else None)
+        if self.store_settings:
+            self._check_store_rate(samplers)
+            probes = {
+                info['filename']: VideoProbe(info['total_frames'],
+                                             info['avg_fps'])
+                for info in infos
+            }
+        else:
+            probes = probe_videos(
+                [info['filename'] for info in infos],
+                self._resolve(self.probe_cache) if self.probe_cache else None)
         problems = []
         for info in infos:
             problem = _clip_problem(probes[info['filename']], samplers)
             if problem:
                 problems.append(f'{info["name"]}: {problem}')
         if problems:
+            where = self.data_prefix.get('store') or self.data_prefix['video']
             raise BadClipsError(
                 f'{len(problems)} of the {len(infos)} clips of split '
-                f'{self.split!r} in {self.data_prefix["video"]} cannot be '
+                f'{self.split!r} in {where} cannot be '
                 'sampled:\n  ' + '\n  '.join(problems) + '\nReplace or '
                 're-extract unreadable files; for short clips sample fewer '
                 'frames (`num_segments`, `clip_len`) or keep more of them '
                 '(`target_fps`).')
+
+    def _check_store_rate(self, samplers: List[SegmentSampleFrames]) -> None:
+        """Refuse a sampling at another rate than the clip store's, which
+        would not pick the frames it picks from the videos."""
+        fps = self.store_settings['fps']
+        for sampler in samplers:
+            if sampler.target_fps not in (None, fps):
+                command = prepare_command(self.data_root, 'NEW_STORE',
+                                          sampler.target_fps,
+                                          self.store_settings['short_side'])
+                raise ValueError(
+                    f'The clip store {self.data_prefix["store"]} holds the '
+                    f'frames at {fps:g} fps; {sampler!r} samples at '
+                    f'{sampler.target_fps} fps. Sample at target_fps={fps:g} '
+                    f'(or None), or prepare a store at that rate (`{command}`)'
+                    ' and point `data_prefix[\'store\']` at it.')
 
     def prepare_data(self, idx: int) -> Optional[dict]:
         """Run the pipeline on one clip; see ``max_skipped_clips``.
