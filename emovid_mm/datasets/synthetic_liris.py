@@ -9,7 +9,8 @@ the real dataset, and numbers measured on it say nothing about real films.
 Layout written under ``out_dir`` (as after extracting the two official zips)::
 
     LIRIS-ACCEDE-data/
-        data/ACCEDE00000.mp4 ...               one mp4v clip per id
+        data/ACCEDE00000.mp4 ...               one clip per id (mp4v, or
+                                               H.264 with codec='h264')
         ACCEDEdescription.xml                  <media>: id, name, license,
                                                movie, start, end (film frames)
         ACCEDEmovies.xml                       <media>: movie, title, license,
@@ -65,6 +66,13 @@ byte-identical annotation files and identical decoded frames.
 Speed: the defaults (16 films x 4 clips of 8-12 s, 25 fps, 96x128, about
 16,000 frames) take about 10 s on 2 CPU cores, measured with
 ``time python tools/data/make_synthetic_liris.py --out-dir /tmp/liris_syn``.
+
+Clips to time data loading on (``tools/analysis/benchmark_data.py``):
+``codec='h264'`` encodes H.264, as the real clips are, with libx264 through
+PyAV (yuv420p, x264's default preset and quality, a keyframe at least every
+``gop`` frames and at x264's scene cuts) instead of OpenCV's mp4v; give it
+the real clips' frame size, e.g. ``frame_size=(288, 384)``. Only the encoding
+changes: the clips, labels and files are those of the mp4v dataset.
 """
 from __future__ import annotations
 
@@ -73,16 +81,20 @@ import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 
 __all__ = [
-    'AROUSAL_RANGE', 'MAX_CUT_RATE', 'VALENCE_RANGE', 'ClipSpec', 'FilmSpec',
-    'clip_rng', 'make_synthetic_liris', 'render_clip', 'sample_liris_specs'
+    'AROUSAL_RANGE', 'CODECS', 'MAX_CUT_RATE', 'VALENCE_RANGE', 'ClipSpec',
+    'FilmSpec', 'clip_rng', 'make_synthetic_liris', 'render_clip',
+    'sample_liris_specs'
 ]
 
+CODECS = ('mp4v', 'h264')
 VALENCE_RANGE = (1.33, 3.59)
 AROUSAL_RANGE = (1.32, 4.54)
 MAX_CUT_RATE = 0.5
@@ -273,6 +285,8 @@ def make_synthetic_liris(
     num_annotators: int = 25,
     annotator_variance_range: tuple[float, float] = (0.1, 0.4),
     overwrite: bool = False,
+    codec: str = 'mp4v',
+    gop: int = 250,
 ) -> Path:
     """Write a synthetic LIRIS-ACCEDE-shaped dataset and return its root.
 
@@ -289,6 +303,10 @@ def make_synthetic_liris(
         annotator_variance_range: Range of the per-clip annotator variance.
         overwrite: Replace the generated files of a dataset already in
             ``out_dir``; without it a non-empty ``out_dir`` is refused.
+        codec: ``'mp4v'`` (MPEG-4 Part 2 by OpenCV) or ``'h264'`` (libx264
+            by PyAV, as the real clips are coded).
+        gop: With ``'h264'``, the most frames between keyframes (x264 adds
+            one at each scene cut).
 
     Raises:
         ValueError: An argument is out of range.
@@ -299,6 +317,11 @@ def make_synthetic_liris(
             for v in frame_size):
         raise ValueError('frame_size must be (height, width), even integers '
                          f'>= 16, got {frame_size!r}')
+    if codec not in CODECS:
+        raise ValueError(f'codec must be one of {CODECS}, got {codec!r}')
+    if isinstance(gop, bool) or not isinstance(gop, (int, np.integer)) \
+            or gop < 1:
+        raise ValueError(f'gop must be an integer >= 1, got {gop!r}')
     height, width = frame_size
     if width in DECORD_BAD_WIDTHS:
         raise ValueError(f'frame_size {frame_size!r} has a width that '
@@ -326,8 +349,11 @@ def make_synthetic_liris(
     for clip in clips:
         frames = render_clip(clip, films[clip.film], fps, frame_size,
                              clip_rng(seed, clip.id))
-        _write_video(data_dir / 'data' / clip.name, frames, fps,
-                     (width, height))
+        path = data_dir / 'data' / clip.name
+        if codec == 'h264':
+            _write_h264(path, frames, fps, (width, height), gop)
+        else:
+            _write_video(path, frames, fps, (width, height))
     _write_xml(data_dir / 'ACCEDEdescription.xml', 'ACCEDEdescription',
                [{
                    'id': c.id,
@@ -572,6 +598,24 @@ def _write_video(path: Path, chunks: Iterator[np.ndarray], fps: float,
                 writer.write(frame)
     finally:
         writer.release()
+
+
+def _write_h264(path: Path, chunks: Iterator[np.ndarray], fps: float,
+                size: tuple[int, int], gop: int) -> None:
+    """Encode RGB chunks as H.264 (libx264, yuv420p) of ``size`` = (width,
+    height), a keyframe at least every ``gop`` frames."""
+    with av.open(str(path), 'w') as container:
+        stream = container.add_stream(
+            'libx264',
+            rate=Fraction(fps).limit_denominator(1001),
+            options=dict(g=str(gop)))
+        stream.width, stream.height = size
+        stream.pix_fmt = 'yuv420p'
+        for chunk in chunks:
+            for frame in chunk:
+                container.mux(
+                    stream.encode(av.VideoFrame.from_ndarray(frame, 'rgb24')))
+        container.mux(stream.encode())
 
 
 def _write_xml(path: Path, root_tag: str,

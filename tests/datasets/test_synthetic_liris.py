@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import av
 import decord
 import numpy as np
 import pytest
@@ -329,3 +330,66 @@ def test_cli(tmp_path: Path) -> None:
     proc = run('tools/data/make_synthetic_liris.py', '--out-dir',
                str(out_dir), check=False)
     assert proc.returncode == 2 and 'overwrite' in proc.stderr
+
+
+def read_h264(path: Path) -> tuple[av.video.stream.VideoStream, list[int]]:
+    """The video stream of a clip and its keyframes, in display order."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        keyframes = [
+            i for i, frame in enumerate(container.decode(stream))
+            if frame.key_frame
+        ]
+    return stream, keyframes
+
+
+def test_h264_changes_the_coding_only(tmp_path: Path) -> None:
+    """LIRIS-like clips: H.264 at the size, rate and GOP asked for, with the
+    mp4v dataset's annotations and pictures."""
+    kwargs = dict(TINY, duration_range=(2.0, 2.5), seed=1)
+    mp4v = make_synthetic_liris(tmp_path / 'mp4v', **kwargs)
+    h264 = make_synthetic_liris(tmp_path / 'h264', codec='h264', gop=12,
+                                **kwargs)
+    for name in (ANNOTATIONS / 'ACCEDEranking.txt',
+                 ANNOTATIONS / 'ACCEDEsets.txt',
+                 DATA / 'ACCEDEdescription.xml', DATA / 'ACCEDEmovies.xml',
+                 Path('synthetic_causes.csv')):
+        assert (mp4v / name).read_bytes() == (h264 / name).read_bytes()
+    with (h264 / 'synthetic_causes.csv').open(newline='') as f:
+        causes = list(csv.DictReader(f))
+    for row in causes:
+        path = h264 / DATA / 'data' / row['name']
+        stream, keyframes = read_h264(path)
+        assert stream.codec_context.name == 'h264'
+        assert stream.codec_context.pix_fmt == 'yuv420p'
+        assert (stream.width, stream.height) == (40, 32)
+        assert stream.average_rate == 25
+        assert stream.frames == int(row['num_frames'])
+        assert keyframes[0] == 0
+        assert max(np.diff(keyframes + [stream.frames])) <= 12
+        assert len(keyframes) < stream.frames / 4
+        frames = decode(path).astype(np.float32)
+        assert len(frames) == int(row['num_frames'])
+        assert np.abs(frames - decode(mp4v / DATA / 'data' / row['name'])
+                      ).mean() < 8
+
+
+@pytest.mark.parametrize('argument, value', [('codec', 'h265'), ('gop', 0)])
+def test_bad_coding_arguments_raise(tmp_path: Path, argument: str,
+                                    value: object) -> None:
+    with pytest.raises(ValueError, match=re.escape(repr(value))):
+        make_synthetic_liris(tmp_path / 'out', **{argument: value})
+    assert not (tmp_path / 'out').exists()
+
+
+@pytest.mark.slow
+def test_cli_h264(tmp_path: Path) -> None:
+    out_dir = tmp_path / 'cli'
+    run('tools/data/make_synthetic_liris.py', '--out-dir', str(out_dir),
+        '--num-films', '4', '--clips-per-film', '1', '--min-duration', '1',
+        '--max-duration', '1.2', '--height', '32', '--width', '40',
+        '--codec', 'h264', '--gop', '10')
+    for path in sorted((out_dir / DATA / 'data').iterdir()):
+        stream, keyframes = read_h264(path)
+        assert stream.codec_context.name == 'h264'
+        assert max(np.diff(keyframes + [stream.frames])) <= 10

@@ -4,6 +4,12 @@ Example, from the repository root::
 
     python tools/data/make_synthetic_liris.py --out-dir data/liris_synthetic
 
+Clips coded as the real ones are, to time data loading on
+(``tools/analysis/benchmark_data.py``)::
+
+    python tools/data/make_synthetic_liris.py --out-dir /tmp/liris_h264 \
+        --codec h264 --height 288 --width 384
+
 See :mod:`emovid_mm.datasets.synthetic_liris` for what the data models.
 """
 from __future__ import annotations
@@ -12,7 +18,7 @@ import argparse
 from collections import Counter
 from collections.abc import Sequence
 
-from emovid_mm.datasets.synthetic_liris import make_synthetic_liris
+from emovid_mm.datasets.synthetic_liris import CODECS, make_synthetic_liris
 
 SET_NAMES = {'0': 'test', '1': 'learning', '2': 'validation'}
 
@@ -36,6 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help='frame height in pixels (default: %(default)s)')
     parser.add_argument('--width', type=int, default=128,
                         help='frame width in pixels (default: %(default)s)')
+    parser.add_argument('--codec', choices=CODECS, default='mp4v',
+                        help='mp4v (OpenCV) or h264 (libx264, as the real '
+                        'clips) (default: %(default)s)')
+    parser.add_argument('--gop', type=int, default=250,
+                        help='with --codec h264, the most frames between '
+                        'keyframes; x264 adds one at each scene cut '
+                        '(default: %(default)s)')
     parser.add_argument('--seed', type=int, default=0,
                         help='random seed (default: %(default)s)')
     parser.add_argument('--overwrite', action='store_true',
@@ -55,7 +68,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             fps=args.fps,
             frame_size=(args.height, args.width),
             seed=args.seed,
-            overwrite=args.overwrite)
+            overwrite=args.overwrite,
+            codec=args.codec,
+            gop=args.gop)
     except (ValueError, FileExistsError) as error:
         parser.error(str(error))
     sets_file = root / 'LIRIS-ACCEDE-annotations' / 'annotations' / \
