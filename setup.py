@@ -106,8 +106,13 @@ setup(
         *openmmlab_requirements(),
         'decord>=0.6.0',
         # reads the frame counts and rates of the clips from their containers
-        # (emovid_mm/datasets/video_probe.py)
+        # (emovid_mm/datasets/video_probe.py) and decodes their audio
+        # (emovid_mm/datasets/transforms/clip_audio_decode.py)
         'av>=12',
+        # mel filter bank and STFT of LogMelSpectrogram (torchaudio's PyPI
+        # wheels are built for one torch release and CUDA; they fail to
+        # import with the CPU build of torch 2.13)
+        'librosa>=0.10',
         'matplotlib',
         'numpy',
         'opencv-python',

@@ -129,7 +129,7 @@ FORMATS = [
     ('opencv_mp4v.mp4', write_cv2, 'mp4v', (64, 32), {}),
     ('opencv_mjpg.avi', write_cv2, 'MJPG', (64, 32), {}),
     ('opencv_xvid.mkv', write_cv2, 'XVID', (64, 32), {}),
-    ('opencv_vp8.webm', write_cv2, 'VP80', (64, 32), {}),
+    ('vp8.webm', write_av, 'libvpx', (64, 32), dict(fps=10)),
     ('opencv_mp4v.mov', write_cv2, 'mp4v', (32, 64), dict(fps=30)),
 ]
 

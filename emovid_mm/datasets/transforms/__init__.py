@@ -1,4 +1,9 @@
+from .clip_audio_decode import AudioUnavailableError, ClipAudioDecode
+from .log_mel_spectrogram import LogMelSpectrogram
 from .pack_emotion_inputs import PackEmotionInputs
 from .segment_sample_frames import ClipTooShortError, SegmentSampleFrames
 
-__all__ = ['ClipTooShortError', 'PackEmotionInputs', 'SegmentSampleFrames']
+__all__ = [
+    'AudioUnavailableError', 'ClipAudioDecode', 'ClipTooShortError',
+    'LogMelSpectrogram', 'PackEmotionInputs', 'SegmentSampleFrames'
+]
