@@ -10,7 +10,8 @@ Layout written under ``out_dir`` (as after extracting the two official zips)::
 
     LIRIS-ACCEDE-data/
         data/ACCEDE00000.mp4 ...               one clip per id (mp4v, or
-                                               H.264 with codec='h264')
+                                               H.264 with codec='h264'; AAC
+                                               mono 16 kHz sound)
         ACCEDEdescription.xml                  <media>: id, name, license,
                                                movie, start, end (film frames)
         ACCEDEmovies.xml                       <media>: movie, title, license,
@@ -42,17 +43,29 @@ What drives the labels (the causes, all listed in ``synthetic_causes.csv``):
   colour, brightness, contrast, shape count, size and sharpness) does not
   depend on arousal; nothing blurs with motion. (mp4v coding leaves a faint
   link, |r| < 0.1, between motion and the sharpness of decoded frames.)
+* with ``sound_arousal`` > 0, arousal also comes from the soundtrack: a
+  clip-level ``loudness`` (level in [0, 1]: the percussive hits peak at
+  -30 to -6 dBFS, over a low rumble 12 dB below them) and the rate of its
+  percussive ``onsets`` (short noise bursts, at most ``MAX_ONSET_RATE`` per
+  second, spread evenly with jitter). The sound of a film has its own mood,
+  independent of the visual ones: no frame tells how a clip sounds.
 * nuisances independent of both labels: per-film style (background level,
   texture frequencies and contrast, shape count, size and kind, film grain),
-  per-shot shape colours and positions, per-frame grain, and label noise.
+  per-shot shape colours and positions, per-frame grain, a per-film hiss
+  (-55 to -40 dBFS), 1-3 steady tones per clip (150-3000 Hz, -40 to
+  -18 dBFS, as loud as the quieter hits), and label noise. With
+  ``sound_arousal=0`` (the default) the whole soundtrack is a nuisance: the
+  clips sound the same, but the labels do not depend on it.
 
 Each film has a valence mood, shared by the warmth and brightness of its
 clips, and an independent arousal mood, shared by their speed and cut rate;
 each clip adds its own deviations. The clean labels are affine in the causes::
 
     valence_clean = 1.33 + 2.26 * (1 + 0.6 * warmth + 0.4 * brightness) / 2
-    arousal_clean = 1.32 + 3.22 * (0.6 * speed
-                                   + 0.4 * min(cut_rate / MAX_CUT_RATE, 1))
+    motion = 0.6 * speed + 0.4 * min(cut_rate / MAX_CUT_RATE, 1)
+    sound = 0.5 * loudness + 0.5 * min(onset_rate / MAX_ONSET_RATE, 1)
+    arousal_clean = 1.32 + 3.22 * ((1 - sound_arousal) * motion
+                                   + sound_arousal * sound)
 
 Every clip gets an annotator variance per dimension, drawn uniformly from
 ``annotator_variance_range`` regardless of content; the published value is
@@ -61,7 +74,10 @@ clipped to the real ranges (valence 1.33-3.59, arousal 1.32-4.54). With the
 defaults the clean labels correlate with the published ones at r > 0.95.
 
 Generation is deterministic in ``seed``: the same arguments give
-byte-identical annotation files and identical decoded frames.
+byte-identical annotation files and identical decoded frames and sound. The
+soundtrack is drawn from random streams of its own, so the frames, and with
+``sound_arousal=0`` the labels, are those of a dataset without sound
+(``audio=False``, or the generator before it wrote sound).
 
 Speed: the defaults (16 films x 4 clips of 8-12 s, 25 fps, 96x128, about
 16,000 frames) take about 10 s on 2 CPU cores, measured with
@@ -73,6 +89,11 @@ PyAV (yuv420p, x264's default preset and quality, a keyframe at least every
 ``gop`` frames and at x264's scene cuts) instead of OpenCV's mp4v; give it
 the real clips' frame size, e.g. ``frame_size=(288, 384)``. Only the encoding
 changes: the clips, labels and files are those of the mp4v dataset.
+
+Sound: every clip carries an AAC track (mono, ``AUDIO_SAMPLE_RATE`` Hz, in
+the same mp4), as the real clips have sound; ``audio=False`` writes clips
+without one. With mp4v the frames are encoded by OpenCV, then remuxed with
+the sound by PyAV, so the video stream is the one OpenCV wrote.
 """
 from __future__ import annotations
 
@@ -87,14 +108,19 @@ from pathlib import Path
 import av
 import cv2
 import numpy as np
+import scipy.signal
 
 __all__ = [
-    'AROUSAL_RANGE', 'CODECS', 'MAX_CUT_RATE', 'VALENCE_RANGE', 'ClipSpec',
-    'FilmSpec', 'clip_rng', 'make_synthetic_liris', 'render_clip',
+    'AROUSAL_RANGE', 'AUDIO_SAMPLE_RATE', 'CODECS', 'MAX_CUT_RATE',
+    'MAX_ONSET_RATE', 'VALENCE_RANGE', 'ClipSpec', 'FilmSpec', 'clip_rng',
+    'make_synthetic_liris', 'render_clip', 'render_sound',
     'sample_liris_specs'
 ]
 
 CODECS = ('mp4v', 'h264')
+AUDIO_SAMPLE_RATE = 16000
+MAX_ONSET_RATE = 4.0
+"""Percussive onsets per second at the top of the onset cause."""
 VALENCE_RANGE = (1.33, 3.59)
 AROUSAL_RANGE = (1.32, 4.54)
 MAX_CUT_RATE = 0.5
@@ -102,6 +128,7 @@ MAX_CUT_RATE = 0.5
 
 VALENCE_WEIGHTS = (0.6, 0.4)  # warmth, brightness
 AROUSAL_WEIGHTS = (0.6, 0.4)  # speed, cut level
+SOUND_WEIGHTS = (0.5, 0.5)  # loudness, onset level
 # Frame heights per second at speed 0 and 1. The paper's sampling (8 frames
 # over a 10 s clip, 1.25 s apart) must still see the speed: beyond a shift
 # of about a shape's size between two sampled frames, all speeds look alike.
@@ -116,18 +143,30 @@ TINT_WARM = np.array([0.95, 0.44, 0.10], dtype=np.float32)  # luma 0.554
 MIN_SHOT = 0.5  # seconds
 DECORD_BAD_WIDTHS = frozenset({16, 24, 48, 72})  # misread by decord 0.6.0
 CHUNK_FRAMES = 8
+HIT_PEAK_DB = (-30.0, -6.0)  # peak of the percussive hits at loudness 0, 1
+RUMBLE_DB = -12.0  # RMS of the rumble below the hits' peak
+HIT_DECAY = 0.04  # seconds
+HISS_DB = (-55.0, -40.0)  # RMS of the per-film hiss
+TONE_DB = (-40.0, -18.0)  # amplitude of the nuisance tones
+TONE_HZ = (150.0, 3000.0)
+# Random streams beside clip_rng's (spawn key (clip id, )).
+_SOUND_CAUSES, _SOUND_RENDER, _SOUND_FILM = 1, 2, 3
 
 RANKING_HEADER = ('id', 'name', 'valenceRank', 'arousalRank', 'valenceValue',
                   'arousalValue', 'valenceVariance', 'arousalVariance')
 SETS_HEADER = ('id', 'name', 'set')
 CAUSES_HEADER = ('id', 'name', 'film', 'set', 'duration', 'num_frames',
                  'warmth', 'brightness', 'speed', 'num_cuts', 'cut_rate',
+                 'loudness', 'num_onsets', 'onset_rate', 'sound_arousal',
                  'valence_clean', 'arousal_clean', 'valence', 'arousal',
                  'valence_variance', 'arousal_variance')
 """Columns of ``synthetic_causes.csv``: ``film`` is the source movie file,
 ``set`` the split, ``duration`` in seconds, ``warmth`` and ``brightness`` in
 [-1, 1], ``speed`` a level in [0, 1], ``num_cuts`` the hard cuts in the clip
-and ``cut_rate`` their number per second; ``valence``/``arousal`` and the
+and ``cut_rate`` their number per second; ``loudness`` a level in [0, 1],
+``num_onsets`` the percussive hits and ``onset_rate`` their number per
+second; ``sound_arousal`` the share of arousal the sound causes (the same for
+every clip, 0 when the sound is a nuisance); ``valence``/``arousal`` and the
 variances are the published (noisy) annotations."""
 
 GENRES = ('Action', 'Adventure', 'Animation', 'Comedy', 'Documentary',
@@ -153,6 +192,7 @@ class FilmSpec:
     shape_scale: float  # mean shape radius in frame heights
     square_prob: float
     grain: float  # sd of per-pixel luma noise, in [0, 1] units
+    hiss: float  # RMS of the soundtrack's white noise, full scale 1
 
 
 @dataclass(frozen=True)
@@ -167,6 +207,8 @@ class ClipSpec:
     brightness: float
     speed: float
     shot_starts: tuple[int, ...]  # first frame of each shot; starts with 0
+    loudness: float
+    onset_times: tuple[float, ...]  # seconds into the clip
     valence_clean: float
     arousal_clean: float
     valence: float
@@ -187,6 +229,10 @@ class ClipSpec:
     def num_cuts(self) -> int:
         return len(self.shot_starts) - 1
 
+    @property
+    def num_onsets(self) -> int:
+        return len(self.onset_times)
+
 
 def sample_liris_specs(
     num_films: int = 16,
@@ -196,6 +242,7 @@ def sample_liris_specs(
     seed: int = 0,
     num_annotators: int = 25,
     annotator_variance_range: tuple[float, float] = (0.1, 0.4),
+    sound_arousal: float = 0.0,
 ) -> tuple[list[FilmSpec], list[ClipSpec]]:
     """Draw the films and clips (causes, labels) of a dataset, rendering none.
 
@@ -203,18 +250,23 @@ def sample_liris_specs(
     the specs it writes; a clip is indexed by its id, a film by its index.
     """
     _check_args(num_films, clips_per_film, duration_range, fps, seed,
-                num_annotators, annotator_variance_range)
+                num_annotators, annotator_variance_range, sound_arousal)
     rng = np.random.default_rng(seed)
     splits = rng.permutation(
         np.repeat([0, 1, 2], [num_films // 2, num_films // 4, num_films // 4]))
     films, clips = [], []
     for f in range(num_films):
         valence_mood, arousal_mood = rng.uniform(-0.6, 0.6, 2)
+        sound_mood, hiss_db = _stream_rng(seed, f, _SOUND_FILM).uniform(
+            [-0.6, HISS_DB[0]], [0.6, HISS_DB[1]])
         cursor = _frames(rng.uniform(5.0, 60.0), fps)
         for _ in range(clips_per_film):
-            clip = _sample_clip(rng, len(clips), f, cursor, duration_range,
-                                fps, valence_mood, arousal_mood,
-                                num_annotators, annotator_variance_range)
+            clip = _sample_clip(
+                rng, len(clips), f, cursor, duration_range, fps,
+                valence_mood, arousal_mood, num_annotators,
+                annotator_variance_range,
+                _stream_rng(seed, len(clips), _SOUND_CAUSES), sound_mood,
+                sound_arousal)
             clips.append(clip)
             cursor = clip.end + 1 + _frames(rng.uniform(5.0, 60.0), fps)
         title = f'Synthetic Film {f:03d}'
@@ -234,7 +286,8 @@ def sample_liris_specs(
                 num_shapes=int(rng.integers(4, 8)),
                 shape_scale=rng.uniform(0.09, 0.15),
                 square_prob=rng.uniform(0.0, 1.0),
-                grain=rng.uniform(0.3, 1.5) / 255))
+                grain=rng.uniform(0.3, 1.5) / 255,
+                hiss=_amplitude(hiss_db)))
     return films, clips
 
 
@@ -274,6 +327,42 @@ def render_clip(clip: ClipSpec,
             yield graded
 
 
+def render_sound(clip: ClipSpec,
+                 film: FilmSpec,
+                 fps: float,
+                 rng: np.random.Generator,
+                 sample_rate: int = AUDIO_SAMPLE_RATE) -> np.ndarray:
+    """The clip's soundtrack, mono float32 ``(samples,)`` in [-1, 1], as
+    long as its frames.
+
+    A rumble (white noise low-passed at 200 Hz) and a percussive hit at each
+    onset (white noise decaying in ``HIT_DECAY`` s), both as loud as the
+    clip's ``loudness`` says, over the film's hiss and 1-3 steady tones
+    drawn here. :func:`make_synthetic_liris` passes the clip's own stream of
+    sound as ``rng``.
+    """
+    num_samples = int(round(clip.num_frames / fps * sample_rate))
+    t = np.arange(num_samples) / sample_rate
+    sound = film.hiss * rng.standard_normal(num_samples)
+    for _ in range(int(rng.integers(1, 4))):
+        freq = TONE_HZ[0] * (TONE_HZ[1] / TONE_HZ[0])**rng.random()
+        sound += _amplitude(rng.uniform(*TONE_DB)) * np.sin(
+            2 * np.pi * freq * t + rng.uniform(0, 2 * np.pi))
+    peak = _amplitude(HIT_PEAK_DB[0] + np.ptp(HIT_PEAK_DB) * clip.loudness)
+    rumble = scipy.signal.lfilter(
+        *scipy.signal.butter(2, 200, fs=sample_rate),
+        rng.standard_normal(num_samples))
+    sound += peak * _amplitude(RUMBLE_DB) * rumble / rumble.std()
+    hit_len = int(5 * HIT_DECAY * sample_rate)
+    envelope = np.exp(-np.arange(hit_len) / (HIT_DECAY * sample_rate))
+    for onset in clip.onset_times:
+        first = int(round(onset * sample_rate))
+        hit = envelope[:num_samples - first] * rng.uniform(
+            -1, 1, min(hit_len, num_samples - first))
+        sound[first:first + len(hit)] += peak * hit
+    return np.clip(sound, -1, 1).astype(np.float32)
+
+
 def make_synthetic_liris(
     out_dir: str | Path,
     num_films: int = 16,
@@ -287,6 +376,8 @@ def make_synthetic_liris(
     overwrite: bool = False,
     codec: str = 'mp4v',
     gop: int = 250,
+    audio: bool = True,
+    sound_arousal: float = 0.0,
 ) -> Path:
     """Write a synthetic LIRIS-ACCEDE-shaped dataset and return its root.
 
@@ -307,6 +398,10 @@ def make_synthetic_liris(
             by PyAV, as the real clips are coded).
         gop: With ``'h264'``, the most frames between keyframes (x264 adds
             one at each scene cut).
+        audio: Give each clip its soundtrack (AAC); ``False`` writes clips
+            without an audio stream.
+        sound_arousal: Share of arousal the sound causes, in [0, 1]; the
+            rest is motion. 0 leaves the sound a nuisance.
 
     Raises:
         ValueError: An argument is out of range.
@@ -331,7 +426,8 @@ def make_synthetic_liris(
     films, clips = sample_liris_specs(num_films, clips_per_film,
                                       duration_range, fps, seed,
                                       num_annotators,
-                                      annotator_variance_range)
+                                      annotator_variance_range,
+                                      sound_arousal)
     root = Path(out_dir)
     data_dir = root / 'LIRIS-ACCEDE-data'
     ann_dir = root / 'LIRIS-ACCEDE-annotations' / 'annotations'
@@ -349,11 +445,14 @@ def make_synthetic_liris(
     for clip in clips:
         frames = render_clip(clip, films[clip.film], fps, frame_size,
                              clip_rng(seed, clip.id))
+        sound = render_sound(clip, films[clip.film], fps,
+                             _stream_rng(seed, clip.id, _SOUND_RENDER)
+                             ) if audio else None
         path = data_dir / 'data' / clip.name
         if codec == 'h264':
-            _write_h264(path, frames, fps, (width, height), gop)
+            _write_h264(path, frames, fps, (width, height), gop, sound)
         else:
-            _write_video(path, frames, fps, (width, height))
+            _write_video(path, frames, fps, (width, height), sound)
     _write_xml(data_dir / 'ACCEDEdescription.xml', 'ACCEDEdescription',
                [{
                    'id': c.id,
@@ -385,6 +484,8 @@ def make_synthetic_liris(
                  [(c.id, c.name, films[c.film].movie, films[c.film].split,
                    c.num_frames / fps, c.num_frames, c.warmth, c.brightness,
                    c.speed, c.num_cuts, c.num_cuts * fps / c.num_frames,
+                   c.loudness, c.num_onsets,
+                   c.num_onsets * fps / c.num_frames, float(sound_arousal),
                    c.valence_clean, c.arousal_clean, c.valence, c.arousal,
                    c.valence_variance, c.arousal_variance) for c in clips],
                  delimiter=',')
@@ -393,8 +494,12 @@ def make_synthetic_liris(
 
 def clip_rng(seed: int, clip_id: int) -> np.random.Generator:
     """The generator that :func:`make_synthetic_liris` renders a clip with."""
-    return np.random.default_rng(
-        np.random.SeedSequence(seed, spawn_key=(clip_id, )))
+    return _stream_rng(seed, clip_id)
+
+
+def _stream_rng(seed: int, *key: int) -> np.random.Generator:
+    """An independent random stream of ``seed`` for ``key``."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
 
 
 @dataclass(frozen=True)
@@ -476,14 +581,27 @@ class _Shot:
 def _sample_clip(rng: np.random.Generator, clip_id: int, film: int,
                  start: int, duration_range: tuple[float, float], fps: float,
                  valence_mood: float, arousal_mood: float,
-                 num_annotators: int,
-                 variance_range: tuple[float, float]) -> ClipSpec:
-    """Draw one clip's causes, cuts and labels.
+                 num_annotators: int, variance_range: tuple[float, float],
+                 sound_rng: np.random.Generator, sound_mood: float,
+                 sound_arousal: float) -> ClipSpec:
+    """Draw one clip's causes, cuts, onsets and labels.
 
-    The realised cut rate, not the target drawn for it, drives arousal.
+    The realised cut and onset rates, not the targets drawn for them, drive
+    arousal. The sound's causes come from ``sound_rng`` so that ``rng`` draws
+    the same numbers whatever the sound.
     """
     num_frames = _frames(rng.uniform(*duration_range), fps)
     duration = num_frames / fps
+    loudness, onset_target = (sound_mood + sound_rng.uniform(-0.4, 0.4, 2) +
+                              1) / 2
+    num_onsets = int(onset_target * MAX_ONSET_RATE * duration +
+                     sound_rng.random())
+    # One onset at a random place in the middle half of each of num_onsets
+    # equal slots: hits at least a quarter slot apart.
+    onset_times = tuple(
+        float(t) for t in (np.arange(num_onsets) + sound_rng.uniform(
+            0.25, 0.75, num_onsets)) * duration / max(num_onsets, 1))
+    onset_level = min(num_onsets / duration / MAX_ONSET_RATE, 1.0)
     warmth, brightness = valence_mood + rng.uniform(-0.4, 0.4, 2)
     speed, cut_target = (arousal_mood + rng.uniform(-0.4, 0.4, 2) + 1) / 2
     min_shot = max(1, _frames(MIN_SHOT, fps))
@@ -497,8 +615,10 @@ def _sample_clip(rng: np.random.Generator, clip_id: int, film: int,
     cut_level = min(num_cuts / duration / MAX_CUT_RATE, 1.0)
     valence_clean = VALENCE_RANGE[0] + np.ptp(VALENCE_RANGE) * (
         1 + VALENCE_WEIGHTS[0] * warmth + VALENCE_WEIGHTS[1] * brightness) / 2
+    motion = AROUSAL_WEIGHTS[0] * speed + AROUSAL_WEIGHTS[1] * cut_level
+    sound = SOUND_WEIGHTS[0] * loudness + SOUND_WEIGHTS[1] * onset_level
     arousal_clean = AROUSAL_RANGE[0] + np.ptp(AROUSAL_RANGE) * (
-        AROUSAL_WEIGHTS[0] * speed + AROUSAL_WEIGHTS[1] * cut_level)
+        (1 - sound_arousal) * motion + sound_arousal * sound)
     variances = rng.uniform(*variance_range, 2)
     noisy = np.array([valence_clean, arousal_clean]) + rng.normal(
         0, np.sqrt(variances / num_annotators))
@@ -513,6 +633,8 @@ def _sample_clip(rng: np.random.Generator, clip_id: int, film: int,
                     brightness=float(brightness),
                     speed=float(speed),
                     shot_starts=shot_starts,
+                    loudness=float(loudness),
+                    onset_times=onset_times,
                     valence_clean=float(valence_clean),
                     arousal_clean=float(arousal_clean),
                     valence=float(valence),
@@ -523,7 +645,8 @@ def _sample_clip(rng: np.random.Generator, clip_id: int, film: int,
 
 def _check_args(num_films: int, clips_per_film: int,
                 duration_range: Sequence[float], fps: float, seed: int,
-                num_annotators: int, variance_range: Sequence[float]) -> None:
+                num_annotators: int, variance_range: Sequence[float],
+                sound_arousal: float) -> None:
     """Raise ValueError naming the first bad argument."""
     for name, value in (('num_films', num_films),
                         ('clips_per_film', clips_per_film), ('seed', seed),
@@ -558,6 +681,14 @@ def _check_args(num_films: int, clips_per_film: int,
             0 < variance_range[0] <= variance_range[1] < math.inf):
         raise ValueError('annotator_variance_range must be (min, max) with '
                          f'0 < min <= max, got {variance_range!r}')
+    if not 0 <= sound_arousal <= 1:
+        raise ValueError('sound_arousal must be in [0, 1] (the share of '
+                         f'arousal caused by sound), got {sound_arousal!r}')
+
+
+def _amplitude(decibels: float) -> float:
+    """Amplitude of a level in dB full scale."""
+    return 10**(decibels / 20)
 
 
 def _f32(values: object) -> np.ndarray:
@@ -586,10 +717,14 @@ def _hms(seconds: float) -> str:
 
 
 def _write_video(path: Path, chunks: Iterator[np.ndarray], fps: float,
-                 size: tuple[int, int]) -> None:
-    """Encode RGB chunks as an mp4v video of ``size`` = (width, height)."""
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                             size)
+                 size: tuple[int, int], sound: np.ndarray | None) -> None:
+    """Encode RGB chunks as an mp4v video of ``size`` = (width, height), and
+    the ``sound`` (if any) as AAC: OpenCV writes the video, PyAV copies its
+    stream next to the sound."""
+    video_path = path.with_name(path.stem + '.video.mp4')
+    writer = cv2.VideoWriter(
+        str(path if sound is None else video_path),
+        cv2.VideoWriter_fourcc(*'mp4v'), fps, size)
     if not writer.isOpened():
         raise RuntimeError(f'OpenCV cannot write mp4v video to {path}')
     try:
@@ -598,12 +733,26 @@ def _write_video(path: Path, chunks: Iterator[np.ndarray], fps: float,
                 writer.write(frame)
     finally:
         writer.release()
+    if sound is None:
+        return
+    with av.open(str(video_path)) as source, av.open(str(path),
+                                                     'w') as container:
+        video = container.add_stream_from_template(source.streams.video[0])
+        audio = _add_sound_stream(container)
+        for packet in source.demux(source.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = video
+                container.mux(packet)
+        _encode_sound(container, audio, sound)
+    video_path.unlink()
 
 
 def _write_h264(path: Path, chunks: Iterator[np.ndarray], fps: float,
-                size: tuple[int, int], gop: int) -> None:
+                size: tuple[int, int], gop: int,
+                sound: np.ndarray | None) -> None:
     """Encode RGB chunks as H.264 (libx264, yuv420p) of ``size`` = (width,
-    height), a keyframe at least every ``gop`` frames."""
+    height), a keyframe at least every ``gop`` frames, and the ``sound`` (if
+    any) as AAC."""
     with av.open(str(path), 'w') as container:
         stream = container.add_stream(
             'libx264',
@@ -611,11 +760,32 @@ def _write_h264(path: Path, chunks: Iterator[np.ndarray], fps: float,
             options=dict(g=str(gop)))
         stream.width, stream.height = size
         stream.pix_fmt = 'yuv420p'
+        audio = None if sound is None else _add_sound_stream(container)
         for chunk in chunks:
             for frame in chunk:
                 container.mux(
                     stream.encode(av.VideoFrame.from_ndarray(frame, 'rgb24')))
         container.mux(stream.encode())
+        if audio is not None:
+            _encode_sound(container, audio, sound)
+
+
+def _add_sound_stream(
+        container: av.container.OutputContainer) -> av.audio.AudioStream:
+    """A mono AAC stream at ``AUDIO_SAMPLE_RATE`` in ``container``."""
+    return container.add_stream('aac', rate=AUDIO_SAMPLE_RATE,
+                                layout='mono')
+
+
+def _encode_sound(container: av.container.OutputContainer,
+                  stream: av.audio.AudioStream, sound: np.ndarray) -> None:
+    """Encode mono ``sound`` into ``stream``, starting with the video."""
+    frame = av.AudioFrame.from_ndarray(sound[None], format='fltp',
+                                       layout='mono')
+    frame.sample_rate = AUDIO_SAMPLE_RATE
+    frame.pts = 0
+    container.mux(stream.encode(frame))
+    container.mux(stream.encode())
 
 
 def _write_xml(path: Path, root_tag: str,

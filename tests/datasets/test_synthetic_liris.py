@@ -12,13 +12,18 @@ import av
 import decord
 import numpy as np
 import pytest
+import scipy.signal
+
 
 from conftest import run
-from emovid_mm.datasets.synthetic_liris import (AROUSAL_RANGE, VALENCE_RANGE,
+from emovid_mm.datasets.synthetic_liris import (AROUSAL_RANGE,
+                                                AUDIO_SAMPLE_RATE,
+                                                MAX_ONSET_RATE, VALENCE_RANGE,
                                                 ClipSpec, FilmSpec, clip_rng,
                                                 make_synthetic_liris,
-                                                render_clip,
+                                                render_clip, render_sound,
                                                 sample_liris_specs)
+from emovid_mm.datasets.transforms import ClipAudioDecode
 
 ANNOTATIONS = Path('LIRIS-ACCEDE-annotations', 'annotations')
 DATA = Path('LIRIS-ACCEDE-data')
@@ -36,6 +41,11 @@ LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 def read_tsv(path: Path) -> list[dict[str, str]]:
     with path.open(newline='') as f:
         return list(csv.DictReader(f, delimiter='\t'))
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline='') as f:
+        return list(csv.DictReader(f))
 
 
 def read_xml(path: Path, root_tag: str) -> list[dict[str, str]]:
@@ -103,7 +113,8 @@ def test_layout_and_headers(root: Path) -> None:
     assert len(ranking.splitlines()) == len(sets.splitlines()) == NUM_CLIPS + 1
     header = (root / 'synthetic_causes.csv').read_text().splitlines()[0]
     assert header.startswith('id,name,film,set,duration,num_frames,warmth,'
-                             'brightness,speed,num_cuts,cut_rate,'
+                             'brightness,speed,num_cuts,cut_rate,loudness,'
+                             'num_onsets,onset_rate,sound_arousal,'
                              'valence_clean,arousal_clean')
 
 
@@ -393,3 +404,162 @@ def test_cli_h264(tmp_path: Path) -> None:
         stream, keyframes = read_h264(path)
         assert stream.codec_context.name == 'h264'
         assert max(np.diff(keyframes + [stream.frames])) <= 10
+
+
+def sound_of(path: Path, num_frames: int) -> np.ndarray:
+    """The clip's sound as the models get it, over its frames' span."""
+    return ClipAudioDecode(sample_rate=AUDIO_SAMPLE_RATE)(
+        dict(filename=str(path), total_frames=num_frames,
+             avg_fps=25.0))['audio']
+
+
+def hits(sound: np.ndarray) -> tuple[int, float]:
+    """The percussive hits heard: their number and the loudest, in dB (the
+    envelope above 4 kHz, where the hiss is 10 dB below the quietest hit and
+    no tone reaches)."""
+    highpass = scipy.signal.butter(4, 4000, 'highpass', fs=AUDIO_SAMPLE_RATE,
+                                   output='sos')
+    power = np.convolve(
+        scipy.signal.sosfilt(highpass, sound)**2, np.full(80, 1 / 80), 'same')
+    level = 10 * np.log10(power + 1e-18)
+    peaks, _ = scipy.signal.find_peaks(level, prominence=12,
+                                       distance=AUDIO_SAMPLE_RATE // 20)
+    return len(peaks), float(level.max())
+
+
+@pytest.fixture(scope='module')
+def sound_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_synthetic_liris(
+        tmp_path_factory.mktemp('liris_sound'), sound_arousal=0.5, **SMALL)
+
+
+def test_every_clip_has_its_sound_aligned_with_its_frames(
+        sound_root: Path) -> None:
+    """AAC, mono, 16 kHz, in the clip's mp4; decoded over the frames' span it
+    is the rendered sound, sample for sample (up to AAC's loss)."""
+    films, clips = sample_liris_specs(sound_arousal=0.5, **{
+        k: v
+        for k, v in SMALL.items() if k != 'frame_size'
+    })
+    for clip in clips[:6]:
+        path = sound_root / DATA / 'data' / clip.name
+        with av.open(str(path)) as container:
+            (stream, ) = container.streams.audio
+            assert stream.codec_context.name == 'aac'
+            assert stream.rate == AUDIO_SAMPLE_RATE
+            assert stream.layout.name == 'mono'
+        decoded = sound_of(path, clip.num_frames)
+        rendered = render_sound(
+            clip, films[clip.film], 25.0,
+            np.random.default_rng(
+                np.random.SeedSequence(0, spawn_key=(clip.id, 2))))
+        assert len(decoded) == len(rendered) == round(
+            clip.num_frames / 25.0 * AUDIO_SAMPLE_RATE)
+        lags = scipy.signal.correlation_lags(len(decoded), len(rendered))
+        assert lags[np.argmax(
+            scipy.signal.correlate(decoded, rendered))] == 0
+        assert pearson(decoded, rendered) > 0.99
+
+
+def test_sound_leaves_frames_and_labels_alone(tmp_path: Path) -> None:
+    """Clips with and without sound decode to the same frames and, with the
+    sound a nuisance, have the same labels; sound_arousal only changes
+    arousal."""
+    silent = make_synthetic_liris(tmp_path / 'silent', audio=False, **TINY)
+    sound = make_synthetic_liris(tmp_path / 'sound', **TINY)
+    caused = make_synthetic_liris(tmp_path / 'caused', sound_arousal=0.5,
+                                  **TINY)
+    for name in (ANNOTATIONS / 'ACCEDEranking.txt',
+                 ANNOTATIONS / 'ACCEDEsets.txt',
+                 DATA / 'ACCEDEdescription.xml', DATA / 'ACCEDEmovies.xml',
+                 Path('synthetic_causes.csv')):
+        assert (silent / name).read_bytes() == (sound / name).read_bytes()
+    for video in sorted((silent / DATA / 'data').iterdir()):
+        with av.open(str(video)) as container:
+            assert not container.streams.audio
+        frames = decode(video)
+        for other in (sound, caused):
+            np.testing.assert_array_equal(
+                frames, decode(other / DATA / 'data' / video.name))
+    plain = read_tsv(sound / ANNOTATIONS / 'ACCEDEranking.txt')
+    with_sound = read_tsv(caused / ANNOTATIONS / 'ACCEDEranking.txt')
+    assert [r['valenceValue'] for r in plain] == [
+        r['valenceValue'] for r in with_sound
+    ]
+    assert [r['arousalValue'] for r in plain] != [
+        r['arousalValue'] for r in with_sound
+    ]
+
+
+def test_sound_causes_arousal_as_documented(
+        sound_root: Path) -> None:
+    """arousal_clean is the documented mix of motion and sound, and both
+    sound causes can be heard: the hits' number and their peak level."""
+    rows = read_csv(sound_root / 'synthetic_causes.csv')
+    heard = [
+        hits(
+            sound_of(sound_root / DATA / 'data' / row['name'],
+                     int(row['num_frames']))) for row in rows
+    ]
+    col = {k: np.array([float(r[k]) for r in rows]) for k in rows[0]
+           if k not in ('name', 'film')}
+    assert set(col['sound_arousal']) == {0.5}
+    motion = 0.6 * col['speed'] + 0.4 * np.minimum(col['cut_rate'] / 0.5, 1)
+    sound = 0.5 * col['loudness'] + 0.5 * np.minimum(
+        col['onset_rate'] / MAX_ONSET_RATE, 1)
+    np.testing.assert_allclose(
+        col['arousal_clean'],
+        AROUSAL_RANGE[0] + np.ptp(AROUSAL_RANGE) * (0.5 * motion + 0.5 * sound),
+        atol=2e-6)
+    np.testing.assert_allclose(col['onset_rate'],
+                               col['num_onsets'] / col['duration'], atol=1e-5)
+    counts = np.array([h[0] for h in heard])
+    assert np.mean(counts == col['num_onsets']) > 0.9
+    assert pearson(counts, col['num_onsets']) > 0.95
+    played = col['num_onsets'] > 0
+    assert pearson(col['loudness'][played],
+                   np.array([h[1] for h in heard])[played]) > 0.95
+    # The sound has a mood of its own: it says nothing of the pictures.
+    for visual in ('speed', 'warmth', 'brightness', 'cut_rate'):
+        assert abs(pearson(sound, col[visual])) < 0.3, visual
+
+
+def test_sound_is_deterministic_by_seed(tmp_path: Path) -> None:
+    roots = [
+        make_synthetic_liris(tmp_path / name, seed=seed, **TINY)
+        for name, seed in (('a', 7), ('b', 7), ('c', 8))
+    ]
+    rows = read_csv(roots[0] / 'synthetic_causes.csv')
+    for row in rows:
+        a, b, c = (sound_of(root / DATA / 'data' / row['name'],
+                            int(row['num_frames'])) for root in roots)
+        np.testing.assert_array_equal(a, b)
+        assert len(a) != len(c) or not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize('value', [-0.1, 1.5])
+def test_bad_sound_arousal_raises(tmp_path: Path, value: float) -> None:
+    with pytest.raises(ValueError, match=re.escape(repr(value))):
+        make_synthetic_liris(tmp_path / 'out', sound_arousal=value)
+    assert not (tmp_path / 'out').exists()
+
+
+@pytest.mark.slow
+def test_cli_sound(tmp_path: Path) -> None:
+    args = ('--num-films', '4', '--clips-per-film', '1', '--min-duration',
+            '1', '--max-duration', '1.2', '--height', '32', '--width', '40')
+    run('tools/data/make_synthetic_liris.py', '--out-dir',
+        str(tmp_path / 'caused'), '--sound-arousal', '0.5', *args)
+    run('tools/data/make_synthetic_liris.py', '--out-dir',
+        str(tmp_path / 'silent'), '--no-audio', *args)
+    assert {r['sound_arousal'] for r in read_csv(tmp_path / 'caused' / 'synthetic_causes.csv')
+            } == {'0.500000'}
+    for path in sorted((tmp_path / 'silent' / DATA / 'data').iterdir()):
+        with av.open(str(path)) as container:
+            assert not container.streams.audio
+        with av.open(str(tmp_path / 'caused' / DATA / 'data' /
+                         path.name)) as container:
+            assert container.streams.audio
+    proc = run('tools/data/make_synthetic_liris.py', '--out-dir',
+               str(tmp_path / 'bad'), '--sound-arousal', '2', check=False)
+    assert proc.returncode == 2 and 'sound_arousal' in proc.stderr

@@ -1,8 +1,14 @@
-"""Write a synthetic LIRIS-ACCEDE-shaped dataset with known visual causes.
+"""Write a synthetic LIRIS-ACCEDE-shaped dataset with known causes.
 
 Example, from the repository root::
 
     python tools/data/make_synthetic_liris.py --out-dir data/liris_synthetic
+
+Half of arousal caused by the sound (loudness, percussive onsets), for the
+audio-visual models::
+
+    python tools/data/make_synthetic_liris.py \
+        --out-dir data/liris_synthetic_sound --sound-arousal 0.5
 
 Clips coded as the real ones are, to time data loading on
 (``tools/analysis/benchmark_data.py``)::
@@ -49,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help='with --codec h264, the most frames between '
                         'keyframes; x264 adds one at each scene cut '
                         '(default: %(default)s)')
+    parser.add_argument('--sound-arousal', type=float, default=0.0,
+                        help='share of arousal caused by the sound, in '
+                        '[0, 1]; 0 leaves the sound a nuisance (default: '
+                        '%(default)s)')
+    parser.add_argument('--no-audio', dest='audio', action='store_false',
+                        help='write clips without an audio track')
     parser.add_argument('--seed', type=int, default=0,
                         help='random seed (default: %(default)s)')
     parser.add_argument('--overwrite', action='store_true',
@@ -70,7 +82,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             seed=args.seed,
             overwrite=args.overwrite,
             codec=args.codec,
-            gop=args.gop)
+            gop=args.gop,
+            audio=args.audio,
+            sound_arousal=args.sound_arousal)
     except (ValueError, FileExistsError) as error:
         parser.error(str(error))
     sets_file = root / 'LIRIS-ACCEDE-annotations' / 'annotations' / \
