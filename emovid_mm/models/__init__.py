@@ -1,9 +1,11 @@
-from .backbones import BNInception, C3DFlex, ECOResNet3d
+from .backbones import AudioCNN, BNInception, C3DFlex, ECOResNet3d
 from .heads import EmotionRegressionHead
 from .losses import EmotionMSELoss
-from .recognizers import RecognizerECO
+from .recognizers import RecognizerAudioVisual, RecognizerECO
+from .utils import pool_features
 
 __all__ = [
-    'BNInception', 'C3DFlex', 'ECOResNet3d', 'EmotionMSELoss',
-    'EmotionRegressionHead', 'RecognizerECO'
+    'AudioCNN', 'BNInception', 'C3DFlex', 'ECOResNet3d', 'EmotionMSELoss',
+    'EmotionRegressionHead', 'RecognizerAudioVisual', 'RecognizerECO',
+    'pool_features'
 ]

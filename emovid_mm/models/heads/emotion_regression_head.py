@@ -6,12 +6,15 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from mmengine.structures import BaseDataElement
 
+from ..utils import pool_features
+
 
 @MODELS.register_module()
 class EmotionRegressionHead(BaseModule):
     """Regress valence and/or arousal from backbone features.
 
-    Accepts the features of MMAction2's 2D and 3D recognizers:
+    Accepts the features of MMAction2's 2D and 3D recognizers, pooled by
+    :func:`~emovid_mm.models.utils.pool_features`:
 
     * 2D, ``(N * S, C, H, W)`` with ``num_segs=S``: spatial average, then
       the segmental consensus (average over the ``S`` frames), as TSN.
@@ -80,14 +83,10 @@ class EmotionRegressionHead(BaseModule):
         Returns:
             Tensor: ``(N * V, num_targets)``.
         """
-        if x.dim() in (4, 5):
-            x = x.flatten(2).mean(-1)
-        if x.dim() != 2 or x.shape[1] != self.in_channels:
+        if x.dim() not in (2, 4, 5) or x.shape[1] != self.in_channels:
             raise ValueError(f'Expected features with {self.in_channels} '
                              f'channels, got shape {tuple(x.shape)}.')
-        if num_segs is not None and num_segs > 1:
-            x = x.view(-1, num_segs, self.in_channels).mean(1)
-        return self.fcs(x) + self.output_offset
+        return self.fcs(pool_features(x, num_segs)) + self.output_offset
 
     def predict_values(self, feats: torch.Tensor, num_samples: int,
                        **kwargs) -> torch.Tensor:

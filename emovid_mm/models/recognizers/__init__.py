@@ -1,3 +1,4 @@
+from .recognizer_audio_visual import RecognizerAudioVisual
 from .recognizer_eco import RecognizerECO
 
-__all__ = ['RecognizerECO']
+__all__ = ['RecognizerAudioVisual', 'RecognizerECO']

@@ -1,0 +1,3 @@
+from .feature_pooling import pool_features
+
+__all__ = ['pool_features']
