@@ -109,6 +109,23 @@ def ci_header(name: str) -> str:
     return f'{name} {100 * BOOTSTRAP["confidence_level"]:g}% CI (films)'
 
 
+def input_cell(run: dict) -> str:
+    """``112x112``, ``8x64x96 log-mel`` (segments x mels x frames), or
+    both."""
+    inputs = []
+    if run['input_size']:
+        inputs.append('x'.join(map(str, run['input_size'])))
+    if run.get('audio_input'):
+        inputs.append('x'.join(map(str, run['audio_input'])) + ' log-mel')
+    return ' + '.join(inputs)
+
+
+def modality(run: dict) -> str:
+    """MMAction2's metafile modality: ``RGB``, ``Audio`` or ``RGB+Audio``."""
+    return '+'.join(name for name, used in (
+        ('RGB', run['input_size']), ('Audio', run.get('audio_input'))) if used)
+
+
 def render_model_zoo(runs: Sequence[dict], env: Environment) -> str:
     """``model_zoo.md``: a section per data the runs were trained on."""
     groups: Dict[str, dict] = {}
@@ -121,8 +138,8 @@ def render_model_zoo(runs: Sequence[dict], env: Environment) -> str:
              'epochs', 'train time', 'machine'],
             [[
                 r['model'], f'[{osp.basename(r["config"])}]'
-                f'({r["config"]})', r['frames'],
-                'x'.join(map(str, r['input_size'])),
+                f'({r["config"]})', r['frames'] or '-',
+                input_cell(r),
                 f'{r["params"] / 1e6:.1f} M', f'{r["flops"] / 1e9:.2f}',
                 r['epochs'],
                 duration(r['train_seconds']), r['machine']
@@ -256,13 +273,13 @@ def render_metafile(runs: Sequence[dict], families: Dict[str, dict],
                 'FLOPs': r['flops'],
                 'Parameters': r['params'],
                 'Pretrained': 'None',
-                'Resolution': 'x'.join(map(str, r['input_size'])),
-                'Frames': r['frames'],
+                'Resolution': input_cell(r),
+                'Frames': r['frames'] or 0,
                 'Training Data': 'LIRIS-ACCEDE-shaped generated data '
                 f'({r["data"]["name"]})',
                 'Training Resources': r['machine'],
             },
-            'Modality': 'RGB',
+            'Modality': modality(r),
             'Results': [{
                 'Dataset': 'LIRIS-ACCEDE (generated stand-in)',
                 'Task': 'Video Emotion Regression',

@@ -249,8 +249,8 @@ def time_train_step(config: str, optim_wrapper: dict, batch: dict,
         if on_cuda:
             torch.cuda.synchronize(device)
         times.append(time.perf_counter() - start)
-    return StepTiming(device, len(batch['inputs']), torch.get_num_threads(),
-                      times[1:])
+    return StepTiming(device, len(batch['data_samples']),
+                      torch.get_num_threads(), times[1:])
 
 
 def benchmark_data(config: str,
@@ -278,8 +278,8 @@ def benchmark_data(config: str,
     Raises:
         FileNotFoundError: No file at ``config``, or no clip store at
             ``store`` (or clips missing from it).
-        ValueError: An argument is out of range, or the config's training
-            pipeline has no decode step.
+        ValueError: An argument is out of range, the config's training
+            pipeline has no decode step, or its model takes no frames.
     """
     if clips < 1 or repeat < 1 or steps < 1 or not workers or min(workers) < 0:
         raise ValueError('clips, repeat and steps must be >= 1 and workers '
@@ -290,7 +290,12 @@ def benchmark_data(config: str,
     cfg = Config.fromfile(config)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     set_multi_processing(**cfg.get('env_cfg', {}).get('mp_cfg', {}))
-    frames, size = clip_shape(cfg)
+    clip = clip_shape(cfg)
+    if clip is None:
+        raise ValueError(
+            f'{config} is an audio-only model; the data benchmark times the '
+            'decoding of frames. Benchmark an audio-visual config instead.')
+    frames, size = clip
     train = dict(cfg.train_dataloader.dataset, indices=clips)
     if data_root is not None:
         train['data_root'] = data_root

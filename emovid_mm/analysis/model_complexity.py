@@ -1,7 +1,9 @@
 """Parameters, FLOPs, feature shapes and CPU time of a config's model for
 one clip (batch 1) of ``T`` frames of ``3 x H x W``, fed as
 ``(1, T, 3, H, W)`` to 2D recognizers and ECO and as ``(1, 1, 3, T, H, W)``
-to 3D ones.
+to 3D ones, and/or ``S`` log-mel segments of ``M`` mels x ``W`` frames, fed
+as ``(1, S, 1, M, W)``. A model with audio (``RecognizerAudioVisual``)
+takes a dict of its inputs.
 
 The model runs from ``extract_feat(stage='head')``, so the head's linear
 layers are counted; the data preprocessor (normalisation) is not run. No
@@ -19,7 +21,7 @@ import os.path as osp
 import statistics
 import time
 from dataclasses import dataclass, field
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -28,18 +30,25 @@ from mmaction.utils import register_all_modules
 from mmengine.analysis import FlopAnalyzer, parameter_count
 from mmengine.config import Config
 
-from ..utils import clip_shape, markdown_table
+from ..utils import audio_shape, clip_shape, markdown_table
 
-#: Order of a recognizer's parts in the tables.
-PART_ORDER = ('backbone', 'backbone_3d', 'backbone_2d', 'neck', 'cls_head')
+#: Order of a recognizer's parts in the tables; an audio-visual recognizer's
+#: visual recognizer (``visual``) gives its own parts in its place.
+PART_ORDER = ('visual', 'backbone', 'backbone_3d', 'backbone_2d', 'neck',
+              'audio_backbone', 'cls_head')
+#: Parts whose stages the layers table lists.
+BACKBONES = ('backbone', 'backbone_3d', 'backbone_2d', 'audio_backbone')
 #: What the parts are called in ECO (``RecognizerECO``) and in other models.
 ECO_LABELS = {
     'backbone': '2D trunk',
     'backbone_3d': '3D part',
     'backbone_2d': '2D branch',
+    'audio_backbone': 'audio backbone',
     'cls_head': 'head'
 }
-OTHER_LABELS = {'cls_head': 'head'}
+OTHER_LABELS = {'audio_backbone': 'audio backbone', 'cls_head': 'head'}
+#: A clip's inputs: the frames, or a dict of the model's inputs.
+Inputs = Union[torch.Tensor, Dict[str, torch.Tensor]]
 
 
 @dataclass
@@ -65,64 +74,114 @@ class Stage:
 
 @dataclass
 class ComplexityReport:
-    """Complexity of one config's model for one clip."""
+    """Complexity of one config's model for one clip; ``frames`` and
+    ``size`` are ``None`` for a model without frames; ``audio`` is the
+    ``(segments, mels, frames)`` of the log-mel input, ``None`` for a model
+    without sound."""
     name: str
-    frames: int
-    size: Tuple[int, int]
+    frames: Optional[int]
+    size: Optional[Tuple[int, int]]
     params: int
     flops: int
     parts: List[Part] = field(default_factory=list)
     stages: List[Stage] = field(default_factory=list)
     seconds: Optional[float] = None
     threads: Optional[int] = None
+    audio: Optional[Tuple[int, int, int]] = None
 
 
 class ClipForward(nn.Module):
-    """Runs a recognizer from its inputs to its head's output."""
+    """Runs a recognizer from its inputs to its head's output; the inputs of
+    a model taking a dict come as tensors, in the order of ``keys`` (a trace
+    takes tensors)."""
 
-    def __init__(self, model: nn.Module) -> None:
+    def __init__(self,
+                 model: nn.Module,
+                 keys: Optional[Sequence[str]] = None) -> None:
         super().__init__()
         self.model = model
+        self.keys = keys
 
-    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        return self.model.extract_feat(inputs, stage='head')[0]
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        feed = inputs[0] if self.keys is None else dict(zip(self.keys, inputs))
+        return self.model.extract_feat(feed, stage='head')[0]
+
+
+def clip_forward(model: nn.Module,
+                 inputs: Inputs) -> Tuple[ClipForward, Tuple[torch.Tensor]]:
+    """:class:`ClipForward` of ``model`` and the tensors it takes."""
+    if isinstance(inputs, dict):
+        return ClipForward(model, tuple(inputs)), tuple(inputs.values())
+    return ClipForward(model), (inputs, )
 
 
 def build_model(
     config: str,
     frames: Optional[int] = None,
     size: Optional[Tuple[int, int]] = None
-) -> Tuple[nn.Module, int, Tuple[int, int], str]:
+) -> Tuple[nn.Module, Optional[int], Optional[Tuple[int, int]], Optional[str],
+           Optional[Tuple[int, int, int]]]:
     """The config's model in eval mode, the frames and ``(H, W)`` of its
-    clips and its input layout (the data preprocessor's ``format_shape``).
+    clips, their layout (the frames' data preprocessor's ``format_shape``)
+    and the ``(segments, mels, frames)`` of its log-mel input; frames, size
+    and layout are ``None`` for an audio-only model, the audio for a model
+    without sound.
 
     ``frames`` and ``size`` default to those of the config's test pipeline
     (:func:`~emovid_mm.utils.clip_shape`); ``frames`` also sets
-    ``model.num_segments`` (ECO) where the config has it.
+    ``num_segments`` (ECO) where the config's model or its visual branch
+    has it. The audio is that of the test pipeline
+    (:func:`~emovid_mm.utils.audio_shape`).
 
     Raises:
         FileNotFoundError: No file at ``config``.
         ValueError: ``frames`` or ``size`` not given and not in the test
-            pipeline.
+            pipeline, or given for an audio-only model.
     """
     if not osp.isfile(config):
         raise FileNotFoundError(f'Config file not found: {config}')
     register_all_modules()
     import emovid_mm  # noqa: F401, registers the plugin's modules
     cfg = Config.fromfile(config)
-    if frames is None or size is None:
-        try:
-            test_frames, test_size = clip_shape(cfg)
-        except ValueError as e:
+    audio = audio_shape(cfg)
+    visual = cfg.model.get('visual', cfg.model)
+    preprocessor = cfg.model.get('data_preprocessor', {})
+    if preprocessor.get('type') == 'MultiModalDataPreprocessor':
+        preprocessor = preprocessor.preprocessors.get('imgs', {})
+    try:
+        test_clip = clip_shape(cfg)
+    except ValueError as e:
+        if frames is None or size is None:
             raise ValueError(f'{e} Give the frames and size of a clip '
                              '(--frames T --size H W).') from None
-        frames, size = frames or test_frames, size or test_size
-    if 'num_segments' in cfg.model:
-        cfg.model.num_segments = frames
-    layout = cfg.model.get('data_preprocessor', {}).get('format_shape',
-                                                        'NCHW')
+        test_clip = (frames, size)
+    if test_clip is None:
+        if frames is not None or size is not None:
+            raise ValueError(f'{config} is an audio-only model: it takes no '
+                             'frames; do not give their number or size.')
+        model = MODELS.build(cfg.model).eval()
+        return model, None, None, None, audio
+    frames, size = frames or test_clip[0], size or test_clip[1]
+    if visual is not None and 'num_segments' in visual:
+        visual.num_segments = frames
+    layout = preprocessor.get('format_shape', 'NCHW')
     model = MODELS.build(cfg.model).eval()
-    return model, frames, tuple(size), layout
+    return model, frames, tuple(size), layout, audio
+
+
+def dummy_inputs(model: nn.Module, frames: Optional[int],
+                 size: Optional[Tuple[int, int]], layout: Optional[str],
+                 audio: Optional[Tuple[int, int, int]]) -> Inputs:
+    """One clip as the model takes it: the frames of :func:`dummy_clip`
+    alone, or for a model with audio a dict of them (if any) under its
+    ``visual_key`` and the log-mel segments ``(1, S, 1, M, W)`` under its
+    ``audio_key``."""
+    if audio is None:
+        return dummy_clip(frames, size, layout)
+    inputs = {model.audio_key: torch.randn(1, audio[0], 1, *audio[1:])}
+    if frames is not None:
+        inputs = {model.visual_key: dummy_clip(frames, size, layout), **inputs}
+    return inputs
 
 
 def dummy_clip(frames: int, size: Tuple[int, int],
@@ -139,15 +198,25 @@ def dummy_clip(frames: int, size: Tuple[int, int],
 
 
 def model_parts(model: nn.Module,
-                params: dict) -> List[Tuple[str, str, nn.Module]]:
-    """``(label, attribute, module)`` of the recognizer's submodules with
-    parameters, in :data:`PART_ORDER`."""
+                params: dict,
+                prefix: str = '') -> List[Tuple[str, str, nn.Module]]:
+    """``(label, attribute path, module)`` of the recognizer's submodules
+    with parameters, in :data:`PART_ORDER`; an audio-visual recognizer's
+    visual recognizer gives its own parts (``visual.backbone``, ...).
+    ``params`` are the counts of the whole model's modules, ``prefix`` the
+    path of ``model`` in it."""
     labels = ECO_LABELS if hasattr(model, 'backbone_3d') else OTHER_LABELS
     children = [(name, child) for name, child in model.named_children()
-                if params.get(name)]
+                if params.get(prefix + name)]
     children.sort(key=lambda item: PART_ORDER.index(item[0])
                   if item[0] in PART_ORDER else len(PART_ORDER))
-    return [(labels.get(name, name), name, child) for name, child in children]
+    parts = []
+    for name, child in children:
+        if name == 'visual':
+            parts += model_parts(child, params, f'{prefix}visual.')
+        else:
+            parts.append((labels.get(name, name), prefix + name, child))
+    return parts
 
 
 def stage_modules(
@@ -176,7 +245,7 @@ def stage_modules(
     return stages
 
 
-def record_shapes(model: nn.Module, inputs: torch.Tensor,
+def record_shapes(model: nn.Module, inputs: Inputs,
                   modules: Sequence[nn.Module]) -> List[Tuple[Any, Any]]:
     """``(first input, output)`` shapes of each module in one forward pass;
     a tuple output gives a tuple of shapes."""
@@ -200,8 +269,9 @@ def record_shapes(model: nn.Module, inputs: torch.Tensor,
         for i, module in enumerate(modules)
     ]
     try:
+        forward, args = clip_forward(model, inputs)
         with torch.no_grad():
-            ClipForward(model)(inputs)
+            forward(*args)
     finally:
         for handle in handles:
             handle.remove()
@@ -223,15 +293,15 @@ def last_shape(shape: Any) -> Any:
     return shape
 
 
-def time_forward(model: nn.Module, inputs: torch.Tensor, runs: int) -> float:
+def time_forward(model: nn.Module, inputs: Inputs, runs: int) -> float:
     """Median seconds of ``runs`` forward passes after one warm-up pass."""
-    forward = ClipForward(model)
+    forward, args = clip_forward(model, inputs)
     times = []
     with torch.no_grad():
-        forward(inputs)
+        forward(*args)
         for _ in range(runs):
             start = time.perf_counter()
-            forward(inputs)
+            forward(*args)
             times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -242,9 +312,9 @@ def analyse(config: str,
             runs: int = 0) -> ComplexityReport:
     """Measure one config's model on one clip (by default the config's test
     clip, see :func:`build_model`); time it if ``runs > 0``."""
-    model, frames, size, layout = build_model(config, frames, size)
-    inputs = dummy_clip(frames, size, layout)
-    analyzer = FlopAnalyzer(ClipForward(model), (inputs, ))
+    model, frames, size, layout, audio = build_model(config, frames, size)
+    inputs = dummy_inputs(model, frames, size, layout, audio)
+    analyzer = FlopAnalyzer(*clip_forward(model, inputs))
     analyzer.unsupported_ops_warnings(False)
     analyzer.uncalled_modules_warnings(False)
     analyzer.tracer_warnings('none')
@@ -255,7 +325,7 @@ def analyse(config: str,
     # (part label, stage name, hooked module, key of its parameters)
     stages = []
     for label, name, part in parts:
-        if not name.startswith('backbone'):
+        if name.rsplit('.', 1)[-1] not in BACKBONES:
             stages.append((label, name, part, name))
             continue
         stages += [(label, stage, hooked, holder and f'{name}.{holder}')
@@ -264,8 +334,12 @@ def analyse(config: str,
                          [hooked for _, _, hooked, _ in stages])
 
     report = ComplexityReport(
-        osp.splitext(osp.basename(config))[0], frames, size, params[''],
-        analyzer.total())
+        osp.splitext(osp.basename(config))[0],
+        frames,
+        size,
+        params[''],
+        analyzer.total(),
+        audio=audio)
     for (label, name, _), (shape_in, shape_out) in zip(parts, seen):
         report.parts.append(
             Part(label, name, params[name], flops[f'model.{name}'],
@@ -283,6 +357,30 @@ def analyse(config: str,
     return report
 
 
+def input_text(report: ComplexityReport) -> str:
+    """``3x224x224`` (a frame), ``8x64x96 log-mel`` (segments x mels x
+    frames), or both joined by ``+``."""
+    inputs = []
+    if report.size is not None:
+        inputs.append(f'3x{report.size[0]}x{report.size[1]}')
+    if report.audio is not None:
+        inputs.append('x'.join(map(str, report.audio)) + ' log-mel')
+    return ' + '.join(inputs)
+
+
+def clip_text(report: ComplexityReport) -> str:
+    """What one clip of the report is, e.g. ``8 frames of 3x224x224 and
+    8 log-mel segments of 64x96``."""
+    inputs = []
+    if report.size is not None:
+        inputs.append(f'{report.frames} frames of '
+                      f'3x{report.size[0]}x{report.size[1]}')
+    if report.audio is not None:
+        segments, mels, frames = report.audio
+        inputs.append(f'{segments} log-mel segments of {mels}x{frames}')
+    return ' and '.join(inputs)
+
+
 def summary_table(reports: Sequence[ComplexityReport], runs: int = 0) -> str:
     """One row per config, with CPU times if ``runs``."""
     header = [
@@ -294,9 +392,9 @@ def summary_table(reports: Sequence[ComplexityReport], runs: int = 0) -> str:
     rows = []
     for r in reports:
         row = [
-            r.name, r.frames, f'3x{r.size[0]}x{r.size[1]}',
-            f'{r.params / 1e6:.2f}', f'{r.params:,}', f'{r.flops / 1e9:.2f}',
-            f'{r.flops:,}'
+            r.name, '-' if r.frames is None else r.frames,
+            input_text(r), f'{r.params / 1e6:.2f}', f'{r.params:,}',
+            f'{r.flops / 1e9:.2f}', f'{r.flops:,}'
         ]
         if runs:
             row += [f'{r.seconds * 1e3:.0f}', r.threads]

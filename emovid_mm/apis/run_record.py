@@ -7,8 +7,10 @@ from where it renders ``model_zoo.md``. A record is a folder of
 
 * ``run.json``: ``name``; ``model``, the name in tables; ``collection``, the
   model family (:func:`model_family`); ``config`` and ``config_digest``
-  (:func:`config_digest`); ``frames`` and ``input_size`` of the test clips;
-  ``params`` and ``flops`` per clip at that size (MMEngine's
+  (:func:`config_digest`); ``frames`` and ``input_size`` of the test clips
+  (``None`` for an audio-only model) and ``audio_input``, the
+  ``[segments, mels, frames]`` of their log-mel input (``None`` for a model
+  without audio); ``params`` and ``flops`` per clip at that size (MMEngine's
   ``FlopAnalyzer``, by :func:`~emovid_mm.analysis.analyse`); ``epochs``;
   ``data`` (``name``, ``root``, and the ``command`` that makes it, or
   ``None``); ``machine``; ``train_seconds``, from the training log's
@@ -37,7 +39,7 @@ from mmengine.config import Config
 
 from ..analysis import analyse
 from ..evaluation import Predictions, read_predictions, regression_scores
-from ..utils import clip_shape
+from ..utils import audio_shape, clip_shape
 
 RECORD_FILE = 'run.json'
 #: The config sections that define a run (data roots and how the loader
@@ -75,8 +77,14 @@ def config_digest(cfg: Config) -> str:
 
 def model_family(cfg: Config) -> str:
     """The paper a config's model comes from: ``C3D``, ``R(2+1)D``, ``TSN``
-    or ``ECO``."""
-    model, backbone = cfg.model.type, cfg.model.backbone.type
+    or ``ECO``; that of the visual branch of an audio-visual model, ``TSN``
+    for an audio-only one (TSN-style segments of log-mel)."""
+    model = cfg.model
+    if model.type == 'RecognizerAudioVisual':
+        if model.get('visual') is None:
+            return 'TSN'
+        model = model.visual
+    model, backbone = model.type, model.backbone.type
     if model == 'RecognizerECO':
         return 'ECO'
     if model == 'Recognizer2D':
@@ -198,7 +206,8 @@ def write_record(record_dir: str, config: str, work_dir: str,
     saved = saved_config(work_dir, config)
     cfg = Config.fromfile(saved)
     try:
-        frames, size = clip_shape(cfg)
+        frames, size = clip_shape(cfg) or (None, None)
+        audio = audio_shape(cfg)
     except ValueError as e:
         raise RecordError(str(e)) from None
     sessions = training_sessions(work_dir)
@@ -215,7 +224,8 @@ def write_record(record_dir: str, config: str, work_dir: str,
         config=config,
         config_digest=config_digest(cfg),
         frames=frames,
-        input_size=list(size),
+        input_size=None if size is None else list(size),
+        audio_input=None if audio is None else list(audio),
         params=complexity.params,
         flops=complexity.flops,
         epochs=cfg.train_cfg.max_epochs,

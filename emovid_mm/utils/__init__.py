@@ -1,4 +1,4 @@
-from .clip_shape import clip_shape
+from .clip_shape import audio_shape, clip_shape
 from .config import (add_runner_args, apply_test_options, apply_train_options,
                      load_config, prepare_config)
 from .markdown import markdown_table
@@ -6,6 +6,6 @@ from .versions import check_versions
 
 __all__ = [
     'add_runner_args', 'apply_test_options', 'apply_train_options',
-    'check_versions', 'clip_shape', 'load_config', 'markdown_table',
-    'prepare_config'
+    'audio_shape', 'check_versions', 'clip_shape', 'load_config',
+    'markdown_table', 'prepare_config'
 ]

@@ -8,7 +8,7 @@ import re
 import decord
 import numpy as np
 import pytest
-from conftest import CONFIG
+from conftest import CONFIG, REPO
 from mmaction.registry import DATASETS
 from mmengine.config import Config
 
@@ -173,3 +173,10 @@ def test_workers_needed_and_verdict():
 def test_bad_arguments_raise(tiny_liris, kwargs):
     with pytest.raises(ValueError, match='must be >= '):
         benchmark_data(CONFIG, str(tiny_liris), **kwargs)
+
+
+def test_an_audio_only_model_is_refused():
+    audio = str(REPO / 'configs/tsn/tsn_audiocnn_1xb8-96x1x8-adam-10e_'
+                'liris-synthetic-sound-audio.py')
+    with pytest.raises(ValueError, match='audio-only model; the data bench'):
+        benchmark_data(audio)

@@ -9,10 +9,11 @@ from conftest import CONFIG, REPO
 from mmengine.config import Config
 
 from emovid_mm.apis import RecordError, read_record, target_scores
+from emovid_mm.analysis import analyse
 from emovid_mm.apis.run_record import (RECORD_FILE, check_work_dir,
                                        config_digest, machine, model_family,
                                        session_seconds, sha256, shown,
-                                       training_sessions)
+                                       training_sessions, write_record)
 from emovid_mm.evaluation import (Predictions, regression_scores,
                                   write_predictions)
 
@@ -35,6 +36,11 @@ def test_digest_is_of_the_settings_that_define_a_run():
     ('configs/tsn/tsn_r50_1xb8-1x1x8-5fps-30e_liris-accede-rgb.py', 'TSN'),
     ('configs/eco/eco_full_bninception_1xb8-1x1x8-5fps-30e_liris-accede-'
      'rgb.py', 'ECO'),
+    ('configs/eco/eco_lite_bninception-audiocnn_1xb8-1x1x8-5fps-30e_'
+     'liris-accede-rgb-audio.py', 'ECO'),
+    ('configs/r2plus1d/r2plus1d_r18-audiocnn_1xb8-8x1x1-5fps-20e_'
+     'liris-accede-rgb-audio.py', 'R(2+1)D'),
+    ('configs/tsn/tsn_audiocnn_1xb8-96x1x8-30e_liris-accede-audio.py', 'TSN'),
 ])
 def test_model_family(config, family):
     assert model_family(Config.fromfile(str(REPO / config))) == family
@@ -117,3 +123,35 @@ def test_record_reads_back_with_the_scores_of_its_predictions(tmp_path):
     assert scores['arousal'] == pytest.approx(
         regression_scores(predictions.pred[:, 1], true[:, 1],
                           predictions.variance[:, 1]))
+
+
+@pytest.mark.parametrize(
+    'config, frames, size, audio', [
+        ('configs/tsn/tsn_audiocnn_1xb8-96x1x8-adam-10e_liris-synthetic-sound-'
+         'audio.py', None, None, [8, 64, 96]),
+        ('configs/eco/eco_lite_bninception-audiocnn_1xb8-1x1x8-5fps-112px-adam-'
+         '10e_liris-synthetic-sound-rgb-audio.py', 8, [112, 112], [8, 64, 96]),
+    ],
+    ids=['audio', 'audio-visual'])
+def test_a_record_gives_the_frames_and_the_audio_input_with_their_flops(
+        config, frames, size, audio, tmp_path):
+    """``write_record`` on a work dir as MMEngine leaves it (the saved
+    config, a training session, a checkpoint)."""
+    work_dir = tmp_path / 'work'
+    work_dir.mkdir()
+    saved = work_dir / config.rsplit('/', 1)[-1]
+    Config.fromfile(str(REPO / config)).dump(str(saved))
+    session(work_dir, '20260101_000000', [dict(loss=1.0, iter=1)],
+            ['2026/01/01 00:00:00', '2026/01/01 00:01:00'])
+    checkpoint = work_dir / 'epoch_1.pth'
+    checkpoint.write_bytes(b'weights')
+    run = write_record(
+        str(work_dir), config, str(work_dir), str(checkpoint), ['test'], 'run',
+        'model', dict(name='data', root='data', command=None), [])
+    assert (run['frames'], run['input_size'],
+            run['audio_input']) == (frames, size, audio)
+    complexity = analyse(str(saved))
+    assert (run['params'], run['flops']) == (complexity.params,
+                                             complexity.flops)
+    assert run['flops'] > 0
+    assert json.loads((work_dir / RECORD_FILE).read_text()) == run

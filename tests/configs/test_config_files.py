@@ -4,13 +4,14 @@ scheme. Only read (``ast``, ``Config.fromfile``): nothing is built."""
 import ast
 import re
 from pathlib import Path
-from typing import List, Set
+from typing import List, Optional, Set
 
 import pytest
 from mmengine.config import Config
 
 from conftest import REPO
-from emovid_mm.utils import clip_shape
+from mmaction.registry import MODELS
+from emovid_mm.utils import audio_shape, clip_shape
 
 CONFIGS = REPO / 'configs'
 FILES = sorted(CONFIGS.rglob('*.py'))
@@ -26,14 +27,26 @@ SETTINGS = ('model', *LOADERS, 'optim_wrapper', 'param_scheduler',
 SCHEDULE_NAME = re.compile(r'(?P<optimizer>sgd|adam)_lr(?P<lr>\d+e-\d+)'
                            r'_step(?P<step>\d+)_(?P<epochs>\d+)e\.py')
 #: {model}_[setting]_{backbone}_{NxbM}-{clip}-[fps]-[px]-[adam]-{epochs}e_
-#: {dataset}-[target]-rgb.py, the backbone field ending in -{N}fc for a
-#: head of N fully-connected layers.
+#: {dataset}-[target]-{modality}.py, the backbone field ending in -{N}fc for
+#: a head of N fully-connected layers, and in -audiocnn for an audio-visual
+#: model. The clip is that of the frames (clip_len x 1 x segments), of
+#: audio-only models that of the log-mel (segment_frames x 1 x segments).
 CONFIG_NAME = re.compile(
     r'(?P<model>[a-z0-9]+)_(?P<backbone>[a-z0-9-]+(?:_[a-z0-9-]+)?)'
     r'_(?P<gpus>\d+)xb(?P<batch>\d+)-(?P<clip>\d+x1x\d+)'
     r'(?:-(?P<fps>\d+)fps)?(?:-(?P<px>\d+)px)?(?P<adam>-adam)?'
-    r'-(?P<epochs>\d+)e_(?P<dataset>liris-accede|liris-synthetic)'
-    r'(?:-(?P<target>valence|arousal))?-rgb\.py')
+    r'-(?P<epochs>\d+)e_(?P<dataset>liris-accede|liris-synthetic(?:-sound)?)'
+    r'(?:-(?P<target>valence|arousal))?-(?P<modality>rgb|audio|rgb-audio)'
+    r'\.py')
+#: The sound of every audio config: 16 kHz, log-mel of a 512-point STFT
+#: every 10 ms with 64 mels, 8 windows of 96 mel frames (0.96 s); the
+#: audio-visual names leave it out.
+AUDIO_STEPS = [
+    dict(type='ClipAudioDecode', sample_rate=16000),
+    dict(type='LogMelSpectrogram', n_fft=512, hop_length=160, n_mels=64),
+    dict(type='SegmentSampleMel', num_segments=8, segment_frames=96)
+]
+AUDIO_VISUAL = [p for p in NAMED if p.name.endswith('-rgb-audio.py')]
 
 TABLE2 = 'eco/eco_*_liris-accede-valence-rgb.py'
 TABLE3 = 'eco/eco_lite_bninception_1xb8-1x1x{}-5fps-30e_liris-accede-arousal-rgb.py'  # noqa: E501
@@ -81,6 +94,31 @@ def sampler(loader: dict) -> dict:
                 if t['type'] == 'SegmentSampleFrames')
 
 
+def step(loader: dict, kind: str) -> Optional[dict]:
+    """The pipeline's step of type ``kind``, if any."""
+    return next((t for t in loader.dataset.pipeline if t['type'] == kind),
+                None)
+
+
+def audio_steps(loader: dict) -> List[dict]:
+    """The pipeline's audio steps, without their ``test_mode``."""
+    kinds = [t['type'] for t in AUDIO_STEPS]
+    return [{
+        k: v
+        for k, v in t.items() if k != 'test_mode'
+    } for t in loader.dataset.pipeline if t['type'] in kinds]
+
+
+def frame_steps(loader: dict) -> List[dict]:
+    """The pipeline without its audio steps, packing the frames alone."""
+    kinds = [t['type'] for t in AUDIO_STEPS]
+    return [
+        dict(type='PackEmotionInputs')
+        if t['type'] == 'PackEmotionInputs' else t
+        for t in loader.dataset.pipeline if t['type'] not in kinds
+    ]
+
+
 def settings(cfg: Config) -> dict:
     return {k: cfg.to_dict()[k] for k in SETTINGS}
 
@@ -90,8 +128,11 @@ def test_a_config_file_says_and_does_not_compute(path):
     assert computations(path) == []
 
 
-def test_the_tests_config_says_and_does_not_compute():
-    assert computations(REPO / 'tests/data/tiny_tsn_liris.py') == []
+@pytest.mark.parametrize(
+    'path', sorted((REPO / 'tests/data').glob('tiny_*.py')),
+    ids=lambda p: p.name)
+def test_the_tests_configs_say_and_do_not_compute(path):
+    assert computations(path) == []
 
 
 @pytest.mark.parametrize('path', SCHEDULES, ids=name)
@@ -139,8 +180,15 @@ def test_a_config_is_named_by_what_it_sets(path):
     assert match, 'not in the naming scheme'
     assert match['model'] == path.parent.name
     cfg = Config.fromfile(path)
-    px = int(match['px'] or 224)
-    assert clip_shape(cfg)[1] == (px, px)
+    frames = 'rgb' in match['modality'].split('-')
+    audio = 'audio' in match['modality'].split('-')
+    assert (clip_shape(cfg) is not None) == frames
+    assert (audio_shape(cfg) is not None) == audio
+    if frames:
+        px = int(match['px'] or 224)
+        assert clip_shape(cfg)[1] == (px, px)
+    else:
+        assert match['px'] is None and match['fps'] is None
     assert cfg.train_dataloader.batch_size == int(match['batch'])
     assert cfg.auto_scale_lr.base_batch_size == (int(match['gpus']) *
                                                  int(match['batch']))
@@ -152,14 +200,43 @@ def test_a_config_is_named_by_what_it_sets(path):
         assert dataset.data_root == 'data/' + match['dataset'].replace(
             '-', '_')
         assert tuple(dataset.targets) == targets
-        step = sampler(cfg[loader])
-        clip = f'{step.get("clip_len", 1)}x1x{step.num_segments}'
-        assert clip == match['clip'], loader
-        fps = step.get('target_fps')
-        assert fps == (int(match['fps']) if match['fps'] else None), loader
+        if frames:
+            frame_sampler = sampler(cfg[loader])
+            clip = (f'{frame_sampler.get("clip_len", 1)}x1x'
+                    f'{frame_sampler.num_segments}')
+            assert clip == match['clip'], loader
+            fps = frame_sampler.get('target_fps')
+            assert fps == (int(match['fps']) if match['fps'] else None), loader
+        if audio:
+            assert audio_steps(cfg[loader]) == AUDIO_STEPS, loader
+            mel = step(cfg[loader], 'SegmentSampleMel')
+            assert mel.get('test_mode', False) == (loader != LOADERS[0])
+            assert not step(cfg[loader], 'ClipAudioDecode').get(
+                'allow_missing', False), 'a dataset clip needs its sound'
+            if not frames:
+                clip = f'{mel.segment_frames}x1x{mel.num_segments}'
+                assert clip == match['clip'], loader
+        keys = {
+            'rgb': None,
+            'audio': ('audio_mel', ),
+            'rgb-audio': ('imgs', 'audio_mel')
+        }[match['modality']]
+        pack = step(cfg[loader], 'PackEmotionInputs')
+        assert pack.get('collect_keys') == keys, loader
     # ECO takes the number of segments of its pipeline.
-    segments = sampler(cfg.test_dataloader).num_segments
-    assert cfg.model.get('num_segments', segments) == segments
+    visual = cfg.model.get('visual', cfg.model)
+    if frames:
+        segments = sampler(cfg.test_dataloader).num_segments
+        assert visual.get('num_segments', segments) == segments
+    if audio:
+        # The model's data preprocessor takes each packed input, and its
+        # audio backbone the pipeline's mel bands.
+        preprocessors = cfg.model.data_preprocessor.preprocessors
+        assert set(preprocessors) == set(keys)
+        assert cfg.model.audio_backbone.n_mels == audio_shape(cfg)[1]
+        assert match['backbone'].endswith('audiocnn')
+    # Either branch of an audio-visual model still predicts alone.
+    assert (cfg.model.get('modality_dropout', 0) > 0) == (frames and audio)
     optimizer = cfg.optim_wrapper.optimizer.type
     assert optimizer == ('Adam' if match['adam'] else 'SGD')
     assert cfg.train_cfg.max_epochs == int(match['epochs'])
@@ -167,6 +244,35 @@ def test_a_config_is_named_by_what_it_sets(path):
     hidden = cfg.model.cls_head.get('hidden_channels', ())
     assert (int(fcs[1]) if fcs else 1) == len(hidden) + 1
     assert fcs is None or fcs[1] != '1', '1 layer is the default, unmarked'
+
+
+@pytest.mark.parametrize('path', AUDIO_VISUAL, ids=name)
+def test_an_audio_visual_config_is_its_visual_config_with_sound(path):
+    """Each audio-visual config is the visual-only config of its folder
+    (its name without -audiocnn and -audio) plus the sound: the same frames,
+    schedule and visual model, AudioCNN's features added to the head's
+    input."""
+    visual_path = path.with_name(
+        path.name.replace('-audiocnn_', '_').replace('-rgb-audio.py',
+                                                     '-rgb.py'))
+    assert visual_path.is_file(), f'no visual-only {name(visual_path)}'
+    cfg, visual = Config.fromfile(path), Config.fromfile(visual_path)
+    for key in ('optim_wrapper', 'param_scheduler', 'train_cfg'):
+        assert cfg[key] == visual[key], key
+    for loader in LOADERS:
+        assert frame_steps(cfg[loader]) == frame_steps(visual[loader])
+        cfg[loader].dataset.pop('pipeline')
+        visual[loader].dataset.pop('pipeline')
+        assert cfg[loader] == visual[loader], loader
+    head = visual.model.pop('cls_head')
+    assert (cfg.model.data_preprocessor.preprocessors.imgs == visual.model.pop(
+        'data_preprocessor'))
+    assert cfg.model.visual == visual.model
+    import emovid_mm  # noqa: F401, registers AudioCNN
+    audio = MODELS.build(cfg.model.audio_backbone)
+    assert cfg.model.cls_head.pop('in_channels') == (
+        head.pop('in_channels') + audio.out_channels)
+    assert cfg.model.cls_head == head
 
 
 def test_table2_is_eco_lite_and_full_by_optimizer_by_head_on_valence():

@@ -1,6 +1,6 @@
 """Every config of configs/: its model runs forward and backward at the
-config's own input size, and tools/train.py trains it for one iteration on
-tiny generated data."""
+config's own input size (frames and/or log-mel), and tools/train.py trains
+it for one iteration on tiny generated data (with sound)."""
 import re
 import runpy
 import sys
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from mmaction.registry import MODELS
 from mmengine.config import Config
 
 from conftest import REPO
-from emovid_mm.utils import clip_shape
+from emovid_mm.analysis import build_model, dummy_inputs
+from emovid_mm.utils import audio_shape, clip_shape
 
 CONFIGS = sorted(
     p for p in (REPO / 'configs').rglob('*.py') if '_base_' not in p.parts)
@@ -27,7 +27,7 @@ def distinct_models():
     seen = {}
     for path in CONFIGS:
         cfg = Config.fromfile(path)
-        key = (repr(cfg.model), clip_shape(cfg))
+        key = (repr(cfg.model), clip_shape(cfg), audio_shape(cfg))
         seen.setdefault(key, path)
     return sorted(seen.values())
 
@@ -43,19 +43,26 @@ def test_every_config_is_found():
 @pytest.mark.parametrize('path', distinct_models(), ids=name)
 def test_forward_backward_at_the_configs_input_size(path):
     cfg = Config.fromfile(path)
-    frames, (height, width) = clip_shape(cfg)
-    model = MODELS.build(cfg.model)
+    model, frames, size, layout, audio = build_model(str(path))
     model.train()
-    if cfg.model.data_preprocessor.format_shape == 'NCTHW':
-        inputs = torch.randn(1, 1, 3, frames, height, width)
-    else:
-        inputs = torch.randn(1, frames, 3, height, width)
-    feats, kwargs = model.extract_feat(inputs)
+    # Both branches of an audio-visual model, for the gradients of each
+    # (modality dropout may zero either for one sample).
+    if hasattr(model, 'modality_dropout'):
+        model.modality_dropout = 0.0
+    feats, kwargs = model.extract_feat(
+        dummy_inputs(model, frames, size, layout, audio))
     preds = model.cls_head(feats, **kwargs)
     assert preds.shape == (1, len(cfg.model.cls_head.targets))
     preds.sum().backward()
-    first = next(p for p in model.backbone.parameters() if p.dim() >= 4)
-    assert first.grad is not None and first.grad.abs().sum() > 0
+    modules = dict(model.named_modules())
+    backbones = [
+        modules[k] for k in ('backbone', 'visual.backbone', 'audio_backbone')
+        if k in modules
+    ]
+    assert len(backbones) == (frames is not None) + (audio is not None)
+    for backbone in backbones:
+        first = next(p for p in backbone.parameters() if p.dim() >= 4)
+        assert first.grad is not None and first.grad.abs().sum() > 0
 
 
 @pytest.mark.slow
@@ -74,7 +81,7 @@ def test_one_training_iteration_through_tools_train(path, tiny_liris,
     # published weights.
     if cfg.get('load_from'):
         options.append('load_from=None')
-    if cfg.model.backbone.get('pretrained'):
+    if cfg.model.get('backbone', {}).get('pretrained'):
         options.append('model.backbone.pretrained=None')
 
     def no_download(url, *args, **kwargs):
@@ -82,9 +89,10 @@ def test_one_training_iteration_through_tools_train(path, tiny_liris,
 
     monkeypatch.setattr(torch.hub, 'download_url_to_file', no_download)
     steps = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
-    options.append(
-        f'train_dataloader.dataset.pipeline.{steps.index("Resize")}'
-        '.scale=(32,32)')
+    if 'Resize' in steps:  # not in audio-only pipelines
+        options.append(
+            f'train_dataloader.dataset.pipeline.{steps.index("Resize")}'
+            '.scale=(32,32)')
     if 'RandomCrop' in steps:
         options.append(
             f'train_dataloader.dataset.pipeline.{steps.index("RandomCrop")}'

@@ -55,3 +55,16 @@ def test_bad_config_path_is_a_clear_error(tmp_path):
     assert proc.returncode == 1
     assert 'no_sampler.py: cannot read frames' in proc.stderr
     assert 'Traceback' not in proc.stderr
+
+
+def test_cli_on_an_audio_only_model():
+    audio = str(REPO / 'configs/tsn/tsn_audiocnn_1xb8-96x1x8-adam-10e_'
+                'liris-synthetic-sound-audio.py')
+    proc = tool(audio, '--parts')
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert '| - | 8x64x96 log-mel |' in proc.stdout
+    assert ': parts, 8 log-mel segments of 64x96' in proc.stdout
+    assert '| audio backbone | `audio_backbone` |' in proc.stdout
+    proc = tool(audio, '--frames', '4')
+    assert proc.returncode == 1
+    assert 'audio-only model: it takes no frames' in proc.stderr

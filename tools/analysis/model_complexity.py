@@ -4,14 +4,16 @@
         [--frames T] [--size H W] [--parts] [--layers] [--time N]
 
 Prints markdown tables for one clip (batch 1) of ``T`` frames of
-``3 x H x W``, by default the clip of the config's test pipeline:
+``3 x H x W``, by default the clip of the config's test pipeline, with the
+log-mel segments of that pipeline for models with audio:
 
 * one row per config: parameters, FLOPs per clip and, with ``--time N``, the
   median CPU forward time per clip over ``N`` runs after a warm-up run
   (eval mode, ``torch.no_grad``; ``torch.get_num_threads()`` threads, set
   them with ``OMP_NUM_THREADS``);
 * ``--parts``: parameters, FLOPs and input/output shapes of each part
-  (ECO: 2D trunk, 3D part, 2D branch, head; others: backbone, head);
+  (ECO: 2D trunk, 3D part, 2D branch, head; others: backbone, head; and the
+  audio backbone of audio models);
 * ``--layers``: output shape and parameters of each stage of the backbones
   (for ECO also the tap, the trunk's output that feeds the 3D part) and of
   the head; stages that do not run are left out.
@@ -23,7 +25,7 @@ import argparse
 import os.path as osp
 from typing import Optional, Sequence
 
-from emovid_mm.analysis import (analyse, layers_table, parts_table,
+from emovid_mm.analysis import (analyse, clip_text, layers_table, parts_table,
                                 summary_table)
 
 
@@ -77,7 +79,7 @@ def main() -> None:
         raise SystemExit(f'error: {e}')
     sections = [summary_table(reports, args.time)]
     for r in reports:
-        clip = f'{r.frames} frames of 3x{r.size[0]}x{r.size[1]}'
+        clip = clip_text(r)
         if args.parts:
             sections.append(f'{r.name}: parts, {clip}\n\n{parts_table(r)}')
         if args.layers:
