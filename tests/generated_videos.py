@@ -62,3 +62,43 @@ def write_cv2(path, fourcc, size, fps=10, duration=2.0):
         writer.write(scene(i / fps, height, width)[..., ::-1].copy())
     writer.release()
     return path
+
+
+def write_with_sound(path, duration, sound=True, fps=10, size=(64, 36)):
+    """An H.264 mp4 of ``duration`` s (a keyframe every 2 s) with, if
+    ``sound``, a mono AAC track at 48 kHz, interleaved with the frames as in
+    real files: a tone whose pitch and loudness change every second. The
+    frames are the same with and without sound. (AAC without noise
+    substitution, whose random noise would differ after a seek.)"""
+    width, height = size
+    rate = 48000
+    t = np.arange(int(duration * rate)) / rate
+    second = np.floor(t)
+    pitch, loudness = 200 + 150 * (second % 5), 0.05 + 0.15 * (second % 3)
+    signal = (loudness * np.sin(2 * np.pi * pitch * t)).astype(np.float32)
+    with av.open(str(path), 'w') as container:
+        video = container.add_stream(
+            'libx264', rate=fps, options=dict(g=str(2 * fps)))
+        video.width, video.height, video.pix_fmt = width, height, 'yuv420p'
+        if sound:
+            audio = container.add_stream(
+                'aac', rate=rate, options=dict(aac_pns='0'))
+            audio.layout = 'mono'
+        done = 0
+        for i in range(int(round(duration * fps))):
+            while sound and done < min((i + 1) / fps * rate, len(signal)):
+                frame = av.AudioFrame.from_ndarray(
+                    signal[None, done:done + 1024],
+                    format='flt',
+                    layout='mono')
+                frame.sample_rate, frame.pts = rate, done
+                container.mux(audio.encode(frame))
+                done += 1024
+            frame = av.VideoFrame.from_ndarray(
+                scene(i / fps, height, width), format='rgb24')
+            frame.pts = i
+            container.mux(video.encode(frame))
+        container.mux(video.encode())
+        if sound:
+            container.mux(audio.encode())
+    return str(path)

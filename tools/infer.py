@@ -21,18 +21,26 @@ And for all videos ``summary.csv``: ``video``, ``name`` (of its output
 files), ``status`` (``ok`` or ``failed``), ``duration``, ``num_windows``,
 one column per target, ``error``. A file that cannot be read is reported
 and skipped; the exit status is then 1.
+
+A model with an audio branch hears the sound of each window. An
+audio-visual model predicts a video without usable sound from its frames
+alone (its audio features zeroed) and says so with a warning; a model of
+sound alone cannot, and reports the video as failed.
 """
 import argparse
 import csv
 import os
 import os.path as osp
 import sys
+import warnings
 from pathlib import Path
 from typing import Dict, List, Tuple
 
 import torch
 
-from emovid_mm.apis import VideoReadError, inference_emotion, init_model
+from emovid_mm.apis import (AudioMissingWarning, VideoReadError,
+                            inference_emotion, init_model)
+from emovid_mm.datasets.transforms import AudioUnavailableError
 from emovid_mm.visualization import plot_emotion_timeline, read_truth
 
 VIDEO_EXTENSIONS = ('.mp4', '.m4v', '.mov', '.avi', '.mkv', '.webm', '.mpg',
@@ -132,13 +140,21 @@ def output_names(videos: List[str]) -> List[str]:
 def analyse(model: torch.nn.Module, video: str, name: str,
             args: argparse.Namespace) -> Dict[str, object]:
     """Write the csv, json and png of one video; its summary columns."""
-    timeline = inference_emotion(
-        model,
-        video,
-        window=args.window,
-        stride=args.stride,
-        batch_size=args.batch_size,
-        progress=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always', AudioMissingWarning)
+        timeline = inference_emotion(
+            model,
+            video,
+            window=args.window,
+            stride=args.stride,
+            batch_size=args.batch_size,
+            progress=True)
+    silent = [w for w in caught if issubclass(w.category, AudioMissingWarning)]
+    for w in silent:
+        print(f'WARNING: {w.message}', file=sys.stderr)
+    for w in caught:
+        if w not in silent:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     base = osp.join(args.out_dir, name)
     timeline.save_csv(f'{base}.csv')
     timeline.save_json(f'{base}.json')
@@ -146,6 +162,8 @@ def analyse(model: torch.nn.Module, video: str, name: str,
     values = ', '.join(f'{k} {v:.3f}' for k, v in timeline.values.items())
     note = (' (frames repeated: shorter than the model\'s clip)'
             if timeline.frames_repeated else '')
+    if silent:
+        note += ' (no sound: predicted from the frames alone)'
     print(f'{video}: {values} ({timeline.num_windows} window(s) over '
           f'{round(timeline.duration, 2):g} s){note} -> {base}.csv, .json, '
           '.png')
@@ -177,7 +195,8 @@ def main() -> int:
     for video, name in zip(videos, output_names(videos)):
         try:
             row = analyse(model, video, name, args)
-        except (FileNotFoundError, VideoReadError) as err:
+        except (FileNotFoundError, VideoReadError,
+                AudioUnavailableError) as err:
             print(f'ERROR: {err}', file=sys.stderr)
             row = dict(status='failed', error=str(err))
         rows.append(dict(video=video, name=name, **row))

@@ -6,7 +6,7 @@ do, and :func:`run_experiment` does both and writes the record of the run
 (:mod:`~emovid_mm.apis.run_record`)."""
 from .emotion_timeline import EmotionTimeline
 from .evaluate_checkpoint import evaluate_checkpoint
-from .inference import inference_emotion, init_model
+from .inference import AudioMissingWarning, inference_emotion, init_model
 from .run_experiment import run_experiment
 from .run_record import RecordError, read_record, target_scores
 from .sliding_windows import sliding_windows
@@ -15,8 +15,8 @@ from .video_source import VideoReadError, VideoSource
 from .window_pipeline import WindowPipeline
 
 __all__ = [
-    'EmotionTimeline', 'RecordError', 'VideoReadError', 'VideoSource',
-    'WindowPipeline', 'evaluate_checkpoint', 'inference_emotion',
-    'init_model', 'read_record', 'run_experiment', 'sliding_windows',
-    'target_scores', 'train_model'
+    'AudioMissingWarning', 'EmotionTimeline', 'RecordError', 'VideoReadError',
+    'VideoSource', 'WindowPipeline', 'evaluate_checkpoint',
+    'inference_emotion', 'init_model', 'read_record', 'run_experiment',
+    'sliding_windows', 'target_scores', 'train_model'
 ]

@@ -1,5 +1,6 @@
 """Predict the emotion of any video with a trained model."""
 import sys
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
@@ -21,6 +22,10 @@ from .video_source import VideoSource
 from .window_pipeline import WindowPipeline
 
 T = TypeVar('T')
+
+
+class AudioMissingWarning(UserWarning):
+    """A video analysed by an audio-visual model has no usable sound."""
 
 
 def init_model(config: Union[str, Path, Config],
@@ -67,10 +72,18 @@ def inference_emotion(model: nn.Module,
     (that of ``test_dataloader``) as a clip of its own would:
     ``SegmentSampleFrames`` samples the window on the frames' timestamps
     and, where the window has fewer frames at its ``target_fps`` than the
-    model takes, repeats them (``repeat_short``). The pipeline must start
-    with ``DecordInit``, ``SegmentSampleFrames``, ``DecordDecode``; the
+    model takes, repeats them (``repeat_short``); ``ClipAudioDecode``, in
+    the pipeline of a model with an audio branch, decodes the sound of the
+    window's span. The pipeline must start with ``DecordInit``,
+    ``SegmentSampleFrames``, ``DecordDecode``, or decode sound alone; the
     video is opened once (see :class:`WindowPipeline`). The next
     ``batch_size`` windows are read, in a thread, while the model predicts.
+
+    A video without usable sound (no audio track, or one that cannot be
+    decoded) is predicted by an audio-visual model from its frames alone,
+    its audio features zeroed as in training with modality dropout, with an
+    :class:`AudioMissingWarning` naming it; a model of sound alone cannot
+    predict it (``AudioUnavailableError``).
 
     Args:
         model (nn.Module): A model from :func:`init_model`.
@@ -95,6 +108,8 @@ def inference_emotion(model: nn.Module,
     Raises:
         FileNotFoundError: No such file.
         VideoReadError: The file cannot be read as a video.
+        AudioUnavailableError: The model takes sound alone, and the video
+            has none that can be decoded.
     """
     if batch_size < 1:
         raise ValueError(f'batch_size must be >= 1, got {batch_size}.')
@@ -107,17 +122,20 @@ def inference_emotion(model: nn.Module,
     source = VideoSource(video)
     windows = sliding_windows(source.duration, window, stride)
     sampler = pipeline.sampler
-    needed = sampler.num_segments * sampler.clip_len
-    frames_repeated = any(
+    frames_repeated = sampler is not None and any(
         len(sampler.candidate_frames_in_window(source.frame_times, *w)) <
-        needed for w in windows)
+        sampler.num_segments * sampler.clip_len for w in windows)
     inputs = getattr(pipeline, reading)(source, windows)
     bar = (
         ProgressBar(len(windows), file=sys.stderr)
         if progress and len(windows) > 1 else None)
     values: List[np.ndarray] = []
+    num_silent = 0
     batches = iter(lambda: list(islice(inputs, batch_size)), [])
     for batch in _read_ahead(batches):
+        num_silent += sum(
+            bool(x['data_samples'].metainfo.get('audio_missing'))
+            for x in batch)
         with torch.no_grad():
             samples = model.test_step(pseudo_collate(batch))
         values.extend(s.pred_values.float().cpu().numpy() for s in samples)
@@ -125,6 +143,13 @@ def inference_emotion(model: nn.Module,
             bar.update(len(batch))
     if bar is not None:
         sys.stderr.write('\n')
+    if num_silent:
+        warnings.warn(
+            AudioMissingWarning(
+                f'{source.filename} has no audio track, or one that cannot '
+                f'be decoded ({num_silent} of {len(windows)} window(s)): '
+                'predicted from its frames alone, its audio features '
+                'zeroed.'))
     return EmotionTimeline(
         video=source.filename,
         targets=tuple(model.cls_head.targets),

@@ -2,19 +2,22 @@
 and frame rates, and on broken files."""
 import re
 import tracemalloc
+import warnings
 
 import av
 import cv2
 import numpy as np
 import pytest
 import torch
-from conftest import CONFIG
-from generated_videos import write_av, write_cv2
+from conftest import CONFIG, REPO
+from generated_videos import write_av, write_cv2, write_with_sound
 from mmengine.dataset import Compose, pseudo_collate
 
-from emovid_mm.apis import (EmotionTimeline, VideoReadError, VideoSource,
-                            WindowPipeline, inference_emotion, init_model,
-                            sliding_windows)
+from emovid_mm.apis import (AudioMissingWarning, EmotionTimeline,
+                            VideoReadError, VideoSource, WindowPipeline,
+                            inference_emotion, init_model, sliding_windows)
+from emovid_mm.datasets.transforms import (AudioUnavailableError,
+                                           ClipAudioDecode)
 
 WARM, COOL = (230, 120, 40), (40, 110, 230)
 
@@ -336,3 +339,145 @@ def test_missing_file_and_unavailable_device(model):
     if not torch.cuda.is_available():
         with pytest.raises(RuntimeError, match='CUDA is not available'):
             init_model(CONFIG, device='cuda:0')
+
+
+# ------------------------------------------------------------------ sound
+AV_CONFIG = str(REPO / 'tests/data/tiny_tsn_audio_liris.py')
+AUDIO_CONFIG = str(REPO / 'tests/data/tiny_audio_liris.py')
+
+
+@pytest.fixture(scope='module')
+def av_model():
+    """The tiny TSN fused with a tiny AudioCNN, random weights."""
+    torch.manual_seed(0)
+    return init_model(AV_CONFIG, device='cpu')
+
+
+def per_window_reference(steps):
+    """The whole test pipeline (without DecordInit), as inference runs it
+    on each window."""
+    return Compose([
+        dict(t, repeat_short=True) if t['type'] == 'SegmentSampleFrames' else
+        dict(t, allow_missing=True) if t['type'] == 'ClipAudioDecode' else t
+        for t in steps[1:]
+    ])
+
+
+def test_windows_get_the_sound_of_their_span(av_model, videos):
+    """Each window's log-mel segments are those of the whole clip's sound
+    cut at the window's times, read in one pass or per window, with the
+    frames of the per-window test pipeline."""
+    video = write_with_sound(videos / 'sound_25s.mp4', 25.0)
+    steps = av_model.cfg.test_dataloader.dataset.pipeline
+    source = VideoSource(video)
+    windows = sliding_windows(source.duration, 10, 5)
+    assert windows[:, 0].tolist() == [0, 5, 10, 15]
+    whole = ClipAudioDecode()(dict(
+        filename=video, total_frames=source.num_frames,
+        avg_fps=source.avg_fps))['audio']
+    assert whole.shape == (400000, )
+    mel_steps = Compose(steps[-3:-1])  # LogMelSpectrogram, SegmentSampleMel
+    reference = per_window_reference(steps)
+    pipeline = WindowPipeline(steps)
+    assert pipeline.audio.allow_missing
+    for reading in ('stream', 'seek'):
+        inputs = list(getattr(pipeline, reading)(source, windows))
+        assert len(inputs) == len(windows)
+        for (start, end), got in zip(windows, inputs):
+            sound = whole[int(start) * 16000:int(end) * 16000]
+            mel = mel_steps(dict(audio=sound, audio_sample_rate=16000))
+            assert torch.equal(got['inputs']['audio_mel'],
+                               torch.from_numpy(mel['audio_mel']))
+            assert got['inputs']['audio_mel'].shape == (4, 1, 16, 24)
+            expected = reference(source.window_results(start, end))
+            assert torch.equal(got['inputs']['imgs'],
+                               expected['inputs']['imgs'])
+            assert got['data_samples'].metainfo['audio_missing'] is False
+    # The windows sound different.
+    mels = [x['inputs']['audio_mel'] for x in inputs]
+    assert not torch.equal(mels[0], mels[1])
+
+
+def test_video_without_sound_is_predicted_from_its_frames(av_model, videos):
+    """The same frames without a sound track: one warning naming the video,
+    and the prediction of the model with its audio features zeroed."""
+    heard = write_with_sound(videos / 'twin_sound.mp4', 12.0)
+    silent = write_with_sound(videos / 'twin_silent.mp4', 12.0, sound=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', AudioMissingWarning)
+        with_sound = inference_emotion(av_model, heard, batch_size=1)
+    with pytest.warns(AudioMissingWarning) as record:
+        without = inference_emotion(av_model, silent, batch_size=1)
+    assert len(record) == 1
+    assert str(record[0].message) == (
+        f'{silent} has no audio track, or one that cannot be decoded (2 of '
+        '2 window(s)): predicted from its frames alone, its audio features '
+        'zeroed.')
+    zero = av_model.audio_backbone.register_forward_hook(
+        lambda module, args, output: torch.zeros_like(output))
+    try:
+        deaf = inference_emotion(av_model, heard)
+    finally:
+        zero.remove()
+    assert without.num_windows == deaf.num_windows == 2
+    assert without.window_values == pytest.approx(deaf.window_values, abs=1e-5)
+    assert np.abs(with_sound.window_values -
+                  without.window_values).max() > 1e-3
+
+
+def test_clip_shorter_than_the_mel_segments_has_the_models_shape(
+        av_model, videos):
+    """0.2 s of sound (21 mel frames, fewer than one segment's 24) over the
+    video's real span, padded with silence; its 2 frames repeated."""
+    video = write_with_sound(videos / 'sound_0.2s.mp4', 0.2)
+    steps = av_model.cfg.test_dataloader.dataset.pipeline
+    source = VideoSource(video)
+    windows = sliding_windows(source.duration, 10, 5)
+    assert windows.tolist() == [[0, pytest.approx(0.2)]]
+    got = next(WindowPipeline(steps).stream(source, windows))
+    assert got['inputs']['audio_mel'].shape == (4, 1, 16, 24)
+    sound = ClipAudioDecode()(dict(
+        filename=video, total_frames=2, avg_fps=10.0))['audio']
+    assert sound.shape == (3200, ) and sound.any()
+    mel = Compose(steps[-3:-1])(dict(audio=sound, audio_sample_rate=16000))
+    assert torch.equal(got['inputs']['audio_mel'],
+                       torch.from_numpy(mel['audio_mel']))
+    timeline = inference_emotion(av_model, video)
+    assert timeline.frames_repeated
+    assert np.isfinite(timeline.window_values).all()
+
+
+def test_model_of_sound_alone(videos):
+    """Audio windows over the video's duration; a video without sound
+    cannot be predicted by it."""
+    torch.manual_seed(0)
+    model = init_model(AUDIO_CONFIG, device='cpu')
+    video = write_with_sound(videos / 'sound_only_model.mp4', 25.0)
+    pipeline = WindowPipeline(model.cfg.test_dataloader.dataset.pipeline)
+    assert pipeline.sampler is None
+    stream = inference_emotion(model, video, batch_size=3)
+    seek = inference_emotion(model, video, batch_size=3, reading='seek')
+    assert stream.windows[:, 0].tolist() == [0, 5, 10, 15]
+    assert not stream.frames_repeated
+    assert np.isfinite(stream.window_values).all()
+    assert np.array_equal(stream.window_values, seek.window_values)
+    silent = write_with_sound(
+        videos / 'silent_for_sound_model.mp4', 3.0, sound=False)
+    with pytest.raises(
+            AudioUnavailableError,
+            match=re.escape(silent) + '.* hears sound alone'):
+        inference_emotion(model, silent)
+
+
+def test_window_pipeline_of_sound(av_model):
+    steps = av_model.cfg.test_dataloader.dataset.pipeline
+    # The samples say whether their sound is missing, for the model.
+    pack = dict(steps[-1], meta_keys=('filename', ))
+    pipeline = WindowPipeline([*steps[:-1], pack])
+    assert 'audio_missing' in pipeline.window_steps.transforms[-1].meta_keys
+    # Frames decoded but not sampled; neither frames nor sound.
+    frames_unsampled = [steps[0], steps[2], *steps[5:]]
+    no_sound_no_frames = [steps[0], *steps[3:5], steps[-1]]
+    for other in (frames_unsampled, no_sound_no_frames):
+        with pytest.raises(ValueError, match='or decode sound alone'):
+            WindowPipeline(other)

@@ -8,8 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 from conftest import CONFIG, REPO, run_in_process
-from generated_videos import write_av, write_cv2
+from generated_videos import write_av, write_cv2, write_with_sound
+from mmengine.runner import save_checkpoint
+
+from emovid_mm.apis import init_model
 
 pytestmark = pytest.mark.slow
 
@@ -102,3 +106,55 @@ def test_cli_compares_with_the_truth(tiny_checkpoint, tmp_path, capsys):
                            'bad.csv needs a header')):
         assert infer_main(*args) == 2
         assert message in capsys.readouterr().err
+
+
+@pytest.fixture(scope='module')
+def sound_checkpoints(tmp_path_factory):
+    """The tiny audio-visual and audio-only models of tests/apis, random
+    weights, saved as checkpoints: ``{config: checkpoint}``."""
+    root = tmp_path_factory.mktemp('sound_ckpt')
+    checkpoints = {}
+    for name in ('tiny_tsn_audio_liris', 'tiny_audio_liris'):
+        config = str(REPO / f'tests/data/{name}.py')
+        torch.manual_seed(0)
+        model = init_model(config, device='cpu')
+        checkpoints[config] = str(root / f'{name}.pth')
+        save_checkpoint(
+            dict(meta=dict(epoch=1), state_dict=model.state_dict()),
+            checkpoints[config])
+    return checkpoints
+
+
+def test_cli_with_sound(sound_checkpoints, tmp_path, capsys):
+    """An audio-visual model hears the videos with sound and predicts the
+    one without from its frames, saying so once; a model of sound alone
+    reports that one as failed."""
+    folder = tmp_path / 'videos'
+    folder.mkdir()
+    write_with_sound(folder / 'heard.mp4', 12.0)
+    silent = write_with_sound(folder / 'silent.mp4', 6.0, sound=False)
+    (av_config, av_checkpoint), (audio_config, audio_checkpoint) = (
+        sound_checkpoints.items())
+    out = tmp_path / 'out'
+    assert infer_main(
+        str(folder), '--config', av_config, '--checkpoint', av_checkpoint,
+        '--out-dir', str(out), '--device', 'cpu') == 0
+    printed = capsys.readouterr()
+    assert printed.err.count('WARNING') == 1
+    assert (f'WARNING: {silent} has no audio track, or one that cannot be '
+            'decoded (1 of 1 window(s)): predicted from its frames alone'
+            in printed.err)
+    notes = [
+        line for line in printed.out.splitlines()
+        if '(no sound: predicted from the frames alone)' in line
+    ]
+    assert len(notes) == 1 and notes[0].startswith(f'{silent}: ')
+    assert '2 of 2 videos analysed' in printed.out
+
+    assert infer_main(
+        str(folder), '--config', audio_config, '--checkpoint',
+        audio_checkpoint, '--out-dir', str(out), '--device', 'cpu') == 1
+    assert 'hears sound alone' in capsys.readouterr().err
+    with open(out / 'summary.csv') as f:
+        rows = {Path(r['video']).name: r['status'] for r in csv.DictReader(f)}
+    assert rows == {'heard.mp4': 'ok', 'silent.mp4': 'failed'}
