@@ -1,6 +1,7 @@
 """What the files of configs/ say: settings written out, not computed, and
 file names that state what the configs resolve to, in MMAction2's naming
-scheme. Only read (``ast``, ``Config.fromfile``): nothing is built."""
+scheme. Only read (``ast``, ``Config.fromfile``): nothing is built but the
+audio backbone, for its ``out_channels``."""
 import ast
 import re
 from pathlib import Path
@@ -11,6 +12,8 @@ from mmengine.config import Config
 
 from conftest import REPO
 from mmaction.registry import MODELS
+
+import emovid_mm  # noqa: F401 (registers AudioCNN)
 from emovid_mm.utils import audio_shape, clip_shape
 
 CONFIGS = REPO / 'configs'
@@ -268,7 +271,6 @@ def test_an_audio_visual_config_is_its_visual_config_with_sound(path):
     assert (cfg.model.data_preprocessor.preprocessors.imgs == visual.model.pop(
         'data_preprocessor'))
     assert cfg.model.visual == visual.model
-    import emovid_mm  # noqa: F401, registers AudioCNN
     audio = MODELS.build(cfg.model.audio_backbone)
     assert cfg.model.cls_head.pop('in_channels') == (
         head.pop('in_channels') + audio.out_channels)
