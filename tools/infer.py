@@ -7,7 +7,8 @@ an emotion timeline. For each video ``<name>`` it writes to ``--out-dir``:
 * ``<name>.csv``: one row per window, ``start``, ``end`` (seconds), then the
   prediction of each target (``valence``, ``arousal``);
 * ``<name>.json``: the video's values (the mean over its windows), its
-  duration and frame count, and the windows;
+  duration and frame count, the windows without sound (audio models)
+  and the windows;
 * ``<name>.png``: the targets over time and the path in the
   valence-arousal plane;
 
@@ -162,7 +163,7 @@ def analyse(model: torch.nn.Module, video: str, name: str,
     values = ', '.join(f'{k} {v:.3f}' for k, v in timeline.values.items())
     note = (' (frames repeated: shorter than the model\'s clip)'
             if timeline.frames_repeated else '')
-    if silent:
+    if timeline.windows_without_sound:
         note += ' (no sound: predicted from the frames alone)'
     print(f'{video}: {values} ({timeline.num_windows} window(s) over '
           f'{round(timeline.duration, 2):g} s){note} -> {base}.csv, .json, '

@@ -26,6 +26,9 @@ class EmotionTimeline:
         num_frames (int): Frames in the video.
         frames_repeated (bool): Some window had fewer frames (at the model's
             frame rate) than the model takes, so its frames were repeated.
+        windows_without_sound (int): Windows a model with an audio branch
+            predicted from their frames alone, the video having no usable
+            sound there.
     """
 
     video: str
@@ -35,6 +38,7 @@ class EmotionTimeline:
     duration: float
     num_frames: int
     frames_repeated: bool = False
+    windows_without_sound: int = 0
 
     @property
     def num_windows(self) -> int:
@@ -77,6 +81,7 @@ class EmotionTimeline:
             duration=self.duration,
             num_frames=self.num_frames,
             frames_repeated=self.frames_repeated,
+            windows_without_sound=self.windows_without_sound,
             targets=list(self.targets),
             values=self.values,
             windows=[

@@ -157,7 +157,8 @@ def inference_emotion(model: nn.Module,
         window_values=np.stack(values),
         duration=source.duration,
         num_frames=source.num_frames,
-        frames_repeated=frames_repeated)
+        frames_repeated=frames_repeated,
+        windows_without_sound=num_silent)
 
 
 def _read_ahead(items: Iterator[T]) -> Iterator[T]:

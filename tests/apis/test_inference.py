@@ -420,6 +420,9 @@ def test_video_without_sound_is_predicted_from_its_frames(av_model, videos):
     finally:
         zero.remove()
     assert without.num_windows == deaf.num_windows == 2
+    assert (with_sound.windows_without_sound,
+            without.windows_without_sound) == (0, 2)
+    assert without.to_dict()['windows_without_sound'] == 2
     assert without.window_values == pytest.approx(deaf.window_values, abs=1e-5)
     assert np.abs(with_sound.window_values -
                   without.window_values).max() > 1e-3
