@@ -13,7 +13,7 @@ film counts, and every score follows from per-film sums in one matrix
 product, whatever the number of clips.
 """
 import math
-from typing import Dict, Sequence
+from typing import Dict, Sequence, Tuple
 
 import numpy as np
 
@@ -71,11 +71,38 @@ def film_bootstrap_ci(pred: np.ndarray,
     if not all(films) or len(set(films)) < MIN_FILMS:
         return ci
 
+    film, counts = film_resamples(films, num_resamples, seed)
+    resampled = resampled_scores(pred, true, film, counts)
+    tail = 50 * (1 - confidence_level)
+    for score, values in resampled.items():
+        values = values[~np.isnan(values)]
+        if len(values):
+            low, high = np.percentile(values, [tail, 100 - tail])
+            ci[f'{score}_ci_low'] = float(low)
+            ci[f'{score}_ci_high'] = float(high)
+    return ci
+
+
+def film_resamples(films: Sequence[str], num_resamples: int,
+                   seed: int) -> Tuple[np.ndarray, np.ndarray]:
+    """Resamples of the films, with replacement: the index of each clip's
+    film ``(N,)`` and how many times each resample draws each film
+    ``(num_resamples, F)``. The same films and ``seed`` give the same
+    resamples."""
     names, film = np.unique(np.asarray(films, dtype=str), return_inverse=True)
     num_films = len(names)
     counts = np.random.default_rng(seed).multinomial(
         num_films, np.full(num_films, 1 / num_films),
         size=num_resamples)  # (B, F)
+    return film, counts
+
+
+def resampled_scores(pred: np.ndarray, true: np.ndarray, film: np.ndarray,
+                     counts: np.ndarray) -> Dict[str, np.ndarray]:
+    """Pearson's r and Lin's CCC over the clips of each resample of
+    :func:`film_resamples`, ``(B,)`` each, NaN where undefined (see
+    :func:`film_bootstrap_ci`)."""
+    num_films = counts.shape[1]
     drawn = counts > 0
 
     def constant(values: np.ndarray):
@@ -106,15 +133,7 @@ def film_bootstrap_ci(pred: np.ndarray,
                       mx - my + pred.mean() - true.mean())
     denominator = vx + vy + offset**2
     with np.errstate(divide='ignore', invalid='ignore'):
-        resampled = dict(
+        return dict(
             pearson_r=np.where(pred_constant | true_constant, np.nan,
                                np.clip(cov / np.sqrt(vx * vy), -1, 1)),
             ccc=np.where(denominator > 0, 2 * cov / denominator, np.nan))
-    tail = 50 * (1 - confidence_level)
-    for score, values in resampled.items():
-        values = values[~np.isnan(values)]
-        if len(values):
-            low, high = np.percentile(values, [tail, 100 - tail])
-            ci[f'{score}_ci_low'] = float(low)
-            ci[f'{score}_ci_high'] = float(high)
-    return ci
