@@ -17,7 +17,11 @@ def train_model(cfg: Config, resume: Optional[str] = None) -> None:
     algorithms where it has them (MMEngine's ``deterministic`` sets only
     cuDNN's flags; cuBLAS needs a fixed workspace). Some CUDA backward passes
     have none (adaptive average pooling, 3D max pooling): torch warns about
-    those instead of failing.
+    those instead of failing. On the CPU, MKL's results can depend on where
+    the memory of their arrays lies, which changes from process to process
+    (about 1 process in 30 trained the tests' model to other weights, in
+    the last bits); ``MKL_CBWR=AUTO,STRICT`` (conditional numerical
+    reproducibility, read at MKL's first call) removes that.
 
     Args:
         cfg (Config): The config, with ``work_dir`` set.
@@ -29,6 +33,7 @@ def train_model(cfg: Config, resume: Optional[str] = None) -> None:
     """
     if (cfg.get('randomness') or {}).get('deterministic'):
         os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
+        os.environ.setdefault('MKL_CBWR', 'AUTO,STRICT')
         torch.use_deterministic_algorithms(True, warn_only=True)
     found, skipped = None, []
     if resume == 'auto':
