@@ -58,12 +58,7 @@ def film_bootstrap_ci(pred: np.ndarray,
         raise ValueError(
             f'pred {pred.shape}, true {true.shape} and films '
             f'({len(films)}) must have the same length N, shape (N,).')
-    if not 0 < confidence_level < 1:
-        raise ValueError(
-            f'confidence_level must be in (0, 1), got {confidence_level}.')
-    if num_resamples < 1:
-        raise ValueError(
-            f'num_resamples must be at least 1, got {num_resamples}.')
+    check_resampling(num_resamples, confidence_level)
     ci = {
         f'{score}_ci_{end}': math.nan
         for score in ('pearson_r', 'ccc') for end in ('low', 'high')
@@ -81,6 +76,16 @@ def film_bootstrap_ci(pred: np.ndarray,
             ci[f'{score}_ci_low'] = float(low)
             ci[f'{score}_ci_high'] = float(high)
     return ci
+
+
+def check_resampling(num_resamples: int, confidence_level: float) -> None:
+    """Raise ValueError naming a bad number of resamples or level."""
+    if not 0 < confidence_level < 1:
+        raise ValueError(
+            f'confidence_level must be in (0, 1), got {confidence_level}.')
+    if num_resamples < 1:
+        raise ValueError(
+            f'num_resamples must be at least 1, got {num_resamples}.')
 
 
 def film_resamples(films: Sequence[str], num_resamples: int,

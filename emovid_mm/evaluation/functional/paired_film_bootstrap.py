@@ -13,7 +13,8 @@ from typing import Dict, Sequence
 
 import numpy as np
 
-from .film_bootstrap import MIN_FILMS, film_resamples, resampled_scores
+from .film_bootstrap import (MIN_FILMS, check_resampling, film_resamples,
+                             resampled_scores)
 
 
 def paired_film_bootstrap(pred_a: np.ndarray,
@@ -53,12 +54,7 @@ def paired_film_bootstrap(pred_a: np.ndarray,
             f'pred_a {pred_a.shape}, pred_b {pred_b.shape}, true '
             f'{true.shape} and films ({len(films)}) must have the same '
             'length N, shape (N,).')
-    if not 0 < confidence_level < 1:
-        raise ValueError(
-            f'confidence_level must be in (0, 1), got {confidence_level}.')
-    if num_resamples < 1:
-        raise ValueError(
-            f'num_resamples must be at least 1, got {num_resamples}.')
+    check_resampling(num_resamples, confidence_level)
     result = {
         f'{score}_{key}': math.nan
         for score in ('pearson_r', 'ccc')
