@@ -114,7 +114,7 @@ __all__ = [
     'AROUSAL_RANGE', 'AUDIO_SAMPLE_RATE', 'CODECS', 'MAX_CUT_RATE',
     'MAX_ONSET_RATE', 'VALENCE_RANGE', 'ClipSpec', 'FilmSpec', 'clip_rng',
     'make_synthetic_liris', 'render_clip', 'render_sound',
-    'sample_liris_specs'
+    'sample_liris_specs', 'sound_rng'
 ]
 
 CODECS = ('mp4v', 'h264')
@@ -338,8 +338,8 @@ def render_sound(clip: ClipSpec,
     A rumble (white noise low-passed at 200 Hz) and a percussive hit at each
     onset (white noise decaying in ``HIT_DECAY`` s), both as loud as the
     clip's ``loudness`` says, over the film's hiss and 1-3 steady tones
-    drawn here. :func:`make_synthetic_liris` passes the clip's own stream of
-    sound as ``rng``.
+    drawn here. :func:`make_synthetic_liris` passes ``sound_rng(seed,
+    clip.id)`` as ``rng``.
     """
     num_samples = int(round(clip.num_frames / fps * sample_rate))
     t = np.arange(num_samples) / sample_rate
@@ -446,8 +446,7 @@ def make_synthetic_liris(
         frames = render_clip(clip, films[clip.film], fps, frame_size,
                              clip_rng(seed, clip.id))
         sound = render_sound(clip, films[clip.film], fps,
-                             _stream_rng(seed, clip.id, _SOUND_RENDER)
-                             ) if audio else None
+                             sound_rng(seed, clip.id)) if audio else None
         path = data_dir / 'data' / clip.name
         if codec == 'h264':
             _write_h264(path, frames, fps, (width, height), gop, sound)
@@ -495,6 +494,12 @@ def make_synthetic_liris(
 def clip_rng(seed: int, clip_id: int) -> np.random.Generator:
     """The generator that :func:`make_synthetic_liris` renders a clip with."""
     return _stream_rng(seed, clip_id)
+
+
+def sound_rng(seed: int, clip_id: int) -> np.random.Generator:
+    """The generator that :func:`make_synthetic_liris` renders a clip's sound
+    with."""
+    return _stream_rng(seed, clip_id, _SOUND_RENDER)
 
 
 def _stream_rng(seed: int, *key: int) -> np.random.Generator:

@@ -22,7 +22,7 @@ from emovid_mm.datasets.synthetic_liris import (AROUSAL_RANGE,
                                                 ClipSpec, FilmSpec, clip_rng,
                                                 make_synthetic_liris,
                                                 render_clip, render_sound,
-                                                sample_liris_specs)
+                                                sample_liris_specs, sound_rng)
 from emovid_mm.datasets.transforms import ClipAudioDecode
 
 ANNOTATIONS = Path('LIRIS-ACCEDE-annotations', 'annotations')
@@ -449,10 +449,8 @@ def test_every_clip_has_its_sound_aligned_with_its_frames(
             assert stream.rate == AUDIO_SAMPLE_RATE
             assert stream.layout.name == 'mono'
         decoded = sound_of(path, clip.num_frames)
-        rendered = render_sound(
-            clip, films[clip.film], 25.0,
-            np.random.default_rng(
-                np.random.SeedSequence(0, spawn_key=(clip.id, 2))))
+        rendered = render_sound(clip, films[clip.film], 25.0,
+                                sound_rng(0, clip.id))
         assert len(decoded) == len(rendered) == round(
             clip.num_frames / 25.0 * AUDIO_SAMPLE_RATE)
         lags = scipy.signal.correlation_lags(len(decoded), len(rendered))
